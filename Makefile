@@ -1,0 +1,37 @@
+# vtx — one entry point. `make` builds build/vtx and every test kernel;
+# `make run` boots the demo; `make check` runs every test; `make bench`
+# measures vtx beside QEMU and Bochs. Fragments in mk/ each own one area.
+
+CC      ?= cc
+O       ?= build
+SAN     ?=
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O3 -g
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Iemu $(SAN)
+HOST_LDFLAGS := $(SAN)
+
+.PHONY: all run check bench fuzz-diff clean deps
+all:
+
+EMU_SRCS := $(sort $(wildcard emu/cpu/*.c emu/machine/*.c emu/dev/*.c))
+EMU_OBJS := $(EMU_SRCS:%.c=$(O)/%.o)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libvtx.a: $(EMU_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/vtx: $(O)/emu/main.o $(O)/libvtx.a
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lm
+
+all: $(O)/vtx
+
+include $(wildcard mk/*.mk)
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,193 @@
+/* The x86-64 CPU model: architectural state, software TLB, decoded-block
+ * cache, and the entry points the machine and the tests use. */
+#ifndef EMU_CPU_H
+#define EMU_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "x86/cr.h"
+#include "x86/desc.h"
+#include "x86/exc.h"
+#include "x86/flags.h"
+
+struct machine;
+struct insn;
+struct codecache;
+
+enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI,
+       R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15 };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_NONE = 7 };
+
+/* A segment register with its hidden part (descriptor cache). ar uses the
+ * VMX access-rights layout from x86/desc.h. */
+struct seg {
+    uint64_t base;
+    uint32_t limit;  /* byte granular, already scaled by G */
+    uint32_t ar;
+    uint16_t sel;
+};
+
+struct dtr {
+    uint64_t base;
+    uint32_t limit;
+};
+
+/* Operating mode, derived from CR0.PE, RFLAGS.VM, EFER.LMA and CS.L. */
+enum cpu_mode { MODE_REAL, MODE_VM86, MODE_PROT, MODE_COMPAT, MODE_LONG };
+
+/* Lazy arithmetic flags (emu/cpu/flags.h). While lf_valid, the six status
+ * flags are derived from lf_res (result, sign-extended to 64 bits) and
+ * lf_aux (bit 63 CF, bit 62 carry into the sign bit ^ nothing: OF = b63^b62,
+ * bit 0 AF); otherwise they live in rflags. */
+struct lazyflags {
+    uint64_t res;
+    uint64_t aux;
+    bool valid;
+};
+
+/* Software TLB: a direct-mapped cache from a linear page to the host address
+ * of the RAM page behind it, one array per access kind. The tag holds the
+ * page's linear address and bit 0 = "user access". */
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_INVALID (~0ull)
+struct tlb_entry {
+    uint64_t tag;
+    uintptr_t addend;    /* host address = linear + addend */
+};
+enum tlb_kind { TLB_READ, TLB_WRITE, TLB_EXEC, TLB_KINDS };
+
+union xmm {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t d[4];
+    uint64_t q[2];
+    float f[4];
+    double fd[2];
+};
+
+/* x87 state, kept as the FXSAVE image fields. Registers hold 80-bit values
+ * as bytes; arithmetic is not modelled beyond what is advertised. */
+struct fpu {
+    uint16_t fcw, fsw, ftw;    /* ftw in the full (2 bits per register) form */
+    uint16_t fop;
+    uint64_t fip, fdp;
+    uint16_t fcs, fds;
+    uint8_t st[8][10];
+};
+
+/* Why cpu_run returned. */
+enum cpu_stop {
+    STOP_BUDGET,      /* ran the requested number of instructions */
+    STOP_HLT,         /* halted with nothing to wake it */
+    STOP_MACHINE,     /* the machine asked to stop (exit port, shutdown) */
+    STOP_TRIPLE,      /* triple fault */
+    STOP_EXCEPTION,   /* test mode: an exception was raised */
+};
+
+struct cpu {
+    uint64_t r[16];
+    uint64_t rip;
+    uint64_t rflags;          /* status flags valid only when !lf.valid */
+    struct lazyflags lf;
+
+    struct seg seg[6];
+    struct seg ldtr, tr;
+    struct dtr gdtr, idtr;
+    uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;
+    uint64_t dr[8];
+    uint64_t pdpte[4];        /* PAE PDPTE registers */
+
+    /* Cached mode facts, refreshed by cpu_update_mode(). */
+    enum cpu_mode mode;
+    int cpl;
+    int code_size;            /* 0: 16-bit, 1: 32-bit, 2: 64-bit */
+    int stack_size;           /* 0: 16-bit SP, 1: 32-bit ESP, 2: RSP */
+
+    /* MSRs modelled. */
+    uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base, misc_enable, feature_control, tsc_offset;
+    uint64_t mtrr_def_type;
+
+    union xmm xmm[16];
+    uint32_t mxcsr;
+    struct fpu fpu;
+
+    /* Events. */
+    bool halted;
+    bool nmi_pending, nmi_blocked;
+    bool intr_line;           /* an external interrupt is requested */
+    int (*intr_ack)(void *ctx);   /* returns the vector */
+    void *intr_ctx;
+    uint64_t shadow_until;    /* STI/MOV SS blocking: icount when it ends */
+
+    /* Exception state (emu/cpu/fault.c). */
+    int exc_vector;           /* raised and not yet delivered, -1 if none */
+    uint32_t exc_error;
+    bool exc_has_error;
+    int delivering;           /* vector being delivered, -1 if none */
+    bool deliver_ext;         /* it is an external event: EXT = 1 in error codes */
+    int exc_chain[3];         /* for the triple-fault message */
+    int exc_chain_len;
+    bool triple;
+
+    jmp_buf unwind;           /* faults longjmp here (cpu_run) */
+    bool exit_block;          /* leave the current block after this instruction */
+    bool stop_request;
+
+    /* Test mode: stop on exceptions instead of delivering them. */
+    bool stop_on_exception;
+    int stopped_vector;
+    uint32_t stopped_error;
+
+    uint64_t icount;          /* instructions retired */
+    uint32_t debug;           /* -d flags: DBG_* */
+
+    struct tlb_entry tlb[TLB_KINDS][TLB_SIZE];
+    bool tlb_has_large;       /* an entry came from a large page */
+    struct codecache *ccache; /* decoded-block cache (codecache.h) */
+    struct block *last_block; /* the block just run, for block linking */
+    uint64_t chain_epoch;     /* bumped when block links may be stale */
+
+    struct machine *m;
+    int index;                /* CPU number */
+};
+
+#define DBG_UNIMP 1u
+#define DBG_EXC   2u
+#define DBG_INT   4u
+#define DBG_CPU   8u
+
+/* Life cycle. */
+struct cpu *cpu_new(struct machine *m, int index);
+void cpu_free(struct cpu *c);
+void cpu_reset(struct cpu *c);   /* the SDM's power-up state (real mode) */
+/* Run until icount reaches `until`, or a stop condition. */
+enum cpu_stop cpu_run(struct cpu *c, uint64_t until);
+
+/* Set up 32-bit flat protected mode as a multiboot loader leaves it. */
+void cpu_set_flat32(struct cpu *c);
+/* Set up 64-bit mode with paging rooted at cr3 (used by the tests). */
+void cpu_set_long64(struct cpu *c, uint64_t cr3);
+
+/* Derive mode, CPL and sizes from the registers; call after any change. */
+void cpu_update_mode(struct cpu *c);
+
+/* RFLAGS with the lazy flags folded in, and writing it back whole. */
+uint64_t cpu_get_rflags(struct cpu *c);
+void cpu_set_rflags(struct cpu *c, uint64_t v);
+
+/* Faults: never return; unwind to the instruction boundary. */
+_Noreturn void cpu_fault(struct cpu *c, int vector, uint32_t error);
+_Noreturn void cpu_fault_noerr(struct cpu *c, int vector);
+#define cpu_ud(c) cpu_fault_noerr((c), EXC_UD)
+#define cpu_gp(c, e) cpu_fault((c), EXC_GP, (e))
+
+/* TLB and decoded-code maintenance. */
+void tlb_flush_all(struct cpu *c);
+void tlb_flush_page(struct cpu *c, uint64_t lin);
+
+#endif

@@ -1,0 +1,74 @@
+/* CPUID: what this CPU implements, and nothing more — SDM Vol. 2
+ * "CPUID—CPU Identification". Every bit set here has its instructions and
+ * behaviour implemented and tested; the README lists them. */
+#include <string.h>
+
+#include "features.h"
+#include "machine/machine.h"
+#include "mem.h"
+#include "ops.h"
+#include "x86/cpuid.h"
+
+#define MAX_BASIC_LEAF 7u
+#define MAX_EXT_LEAF 0x80000008u
+#define CPU_SIGNATURE 0x000506e3u   /* family 6, model 0x5e, stepping 3 */
+
+static void regs4(uint32_t out[4], uint32_t a, uint32_t b, uint32_t cx, uint32_t d)
+{
+    out[0] = a;
+    out[1] = b;
+    out[2] = cx;
+    out[3] = d;
+}
+
+static void vendor(uint32_t out[4], uint32_t max, const char *s)
+{
+    uint32_t w[3];
+    memcpy(w, s, 12);
+    regs4(out, max, w[0], w[2], w[1]);
+}
+
+static void brand(uint32_t out[4], unsigned part)
+{
+    static const char name[48] = "vtx virtual x86-64 CPU (VT-x in software)";
+    memcpy(out, name + 16 * part, 16);
+}
+
+void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    if ((leaf > MAX_BASIC_LEAF && leaf < 0x80000000u) || leaf > MAX_EXT_LEAF)
+        leaf = MAX_BASIC_LEAF;   /* SDM: out-of-range leaves return the highest basic leaf */
+    uint32_t ncpu = (uint32_t)c->m->ncpu;
+    switch (leaf) {
+    case 0: vendor(out, MAX_BASIC_LEAF, "GenuineIntel"); return;
+    case 1:
+        regs4(out, CPU_SIGNATURE, (8u << 8) | (ncpu << 16) | ((uint32_t)c->index << 24),
+              FEAT_1_ECX, FEAT_1_EDX);
+        return;
+    case 7:
+        if (sub == 0)
+            regs4(out, 0, FEAT_7_EBX, 0, 0);
+        else
+            regs4(out, 0, 0, 0, 0);
+        return;
+    case 0x80000000u: regs4(out, MAX_EXT_LEAF, 0, 0, 0); return;
+    case 0x80000001u: regs4(out, 0, 0, FEAT_81_ECX, FEAT_81_EDX); return;
+    case 0x80000002u: case 0x80000003u: case 0x80000004u:
+        brand(out, leaf - 0x80000002u);
+        return;
+    case 0x80000007u: regs4(out, 0, 0, 0, CPUID_87_EDX_INVTSC); return;
+    case 0x80000008u: regs4(out, MAXPHYADDR | (48u << 8), 0, 0, 0); return;
+    default: regs4(out, 0, 0, 0, 0); return;
+    }
+}
+
+void op_cpuid(struct cpu *c, const struct insn *i)
+{
+    uint32_t r[4];
+    cpuid_query(c, (uint32_t)c->r[R_AX], (uint32_t)c->r[R_CX], r);
+    reg_set(c, R_AX, 4, r[0]);
+    reg_set(c, R_BX, 4, r[1]);
+    reg_set(c, R_CX, 4, r[2]);
+    reg_set(c, R_DX, 4, r[3]);
+    rip_advance(c, i);
+}

@@ -1,0 +1,192 @@
+/* The run loop: event checks at instruction boundaries, block fetch from
+ * the decoded-code cache, and the uncached path for instructions that
+ * cross a page or live outside RAM. */
+#include <stdio.h>
+
+#include "codecache.h"
+#include "exec.h"
+#include "flags.h"
+#include "intr.h"
+#include "machine/machine.h"
+#include "mem.h"
+
+/* Linear address of RIP with the CS checks of the current mode —
+ * SDM Vol. 3A "Limit Checking" (legacy) / "Canonical Addressing" (64-bit). */
+static uint64_t fetch_linear(struct cpu *c, uint64_t rip, int sz)
+{
+    if (c->mode == MODE_LONG) {
+        if (!is_canonical(rip))
+            cpu_gp(c, 0);
+        return rip;
+    }
+    if (rip + (uint64_t)sz - 1 > c->seg[S_CS].limit)
+        cpu_gp(c, 0);
+    return (c->seg[S_CS].base + rip) & 0xffffffffull;
+}
+
+/* Fetch and decode one instruction byte by byte, touching a second page
+ * only if the instruction extends into it. */
+static void decode_uncached(struct cpu *c, struct insn *in)
+{
+    uint8_t buf[16];
+    int have = 0;
+    for (;;) {
+        uint64_t lin = fetch_linear(c, c->rip + (uint64_t)have, 1);
+        buf[have++] = (uint8_t)lin_read_slow(c, lin, 1, ACC_X | acc_user(c));
+        enum decode_status st = decode(buf, have, c->code_size, in);
+        if (st == DEC_MORE && have < 15)
+            continue;
+        if (st == DEC_MORE || st == DEC_TOOLONG) {
+            in->fn = op_toolong;
+            in->len = 15;
+        }
+        return;
+    }
+}
+
+static void step_uncached(struct cpu *c)
+{
+    struct insn in;
+    decode_uncached(c, &in);
+    in.fn(c, &in);
+    c->icount++;
+}
+
+static bool intr_allowed(struct cpu *c)
+{
+    return (c->rflags & RFLAGS_IF) && c->icount >= c->shadow_until;
+}
+
+/* External events between instructions — SDM Vol. 3A "Priority Among
+ * Concurrent Events": NMI before maskable interrupts. */
+static void check_events(struct cpu *c)
+{
+    if (c->nmi_pending && !c->nmi_blocked && c->icount >= c->shadow_until) {
+        c->nmi_pending = false;
+        c->halted = false;
+        c->nmi_blocked = true;
+        c->delivering = EXC_NMI;
+        cpu_deliver_event(c, EXC_NMI, EV_NMI, false, 0, c->rip);
+        c->delivering = -1;
+        return;
+    }
+    if (c->intr_line && intr_allowed(c) && c->intr_ack) {
+        int v = c->intr_ack(c->intr_ctx);
+        if (v < 0)
+            return;
+        c->halted = false;
+        if (c->debug & DBG_INT)
+            fprintf(stderr, "vtx: cpu%d interrupt vector %#x at rip %#llx\n", c->index, v,
+                    (unsigned long long)c->rip);
+        c->delivering = v;
+        cpu_deliver_event(c, v, EV_HWINT, false, 0, c->rip);
+        c->delivering = -1;
+    }
+}
+
+/* Single-step trap after an instruction that began with TF = 1 —
+ * SDM Vol. 3A "Single-Step Exception Condition". */
+static void single_step_trap(struct cpu *c)
+{
+    c->dr[6] |= 1u << 14;   /* BS */
+    c->delivering = EXC_DB;
+    cpu_deliver_event(c, EXC_DB, EV_EXCEPTION, false, 0, c->rip);
+    c->delivering = -1;
+}
+
+/* Find the block at RIP: through the previous block's link if it has one,
+ * else through the exec TLB and the block cache. NULL means "execute one
+ * instruction uncached". */
+static struct block *block_at(struct cpu *c)
+{
+    struct machine *m = c->m;
+    struct block *prev = c->last_block;
+    struct block *b = prev ? codecache_follow(c, prev, m->page_gen) : NULL;
+    if (b)
+        return b;
+    uint64_t lin = fetch_linear(c, c->rip, 1);
+    uint8_t *host = tlb_ptr(c, TLB_EXEC, lin, 1);
+    if (!host) {
+        uint64_t pa = mmu_translate(c, lin, ACC_X | acc_user(c));
+        host = phys_ptr(m, pa, 1);
+        if (!host)
+            return NULL;          /* executing from MMIO or a hole */
+    }
+    int avail = (int)(0x1000 - (lin & 0xfff));
+    b = codecache_get(c, (uint64_t)(host - m->ram), host, avail);
+    if (b && prev)
+        codecache_link(c, prev, b);
+    return b;
+}
+
+static void run_block(struct cpu *c, uint64_t until)
+{
+    struct block *b = block_at(c);
+    c->last_block = NULL;
+    if (!b || (c->mode != MODE_LONG && c->rip + b->bytes - 1 > c->seg[S_CS].limit)) {
+        step_uncached(c);
+        return;
+    }
+    uint64_t n = b->n;
+    if (until - c->icount < n)
+        n = until - c->icount;
+    const struct insn *in = b->ins, *end = b->ins + n;
+    for (; in < end; in++) {
+        in->fn(c, in);
+        c->icount++;
+        if (c->exit_block) {
+            c->exit_block = false;
+            return;
+        }
+    }
+    if (n == b->n)
+        c->last_block = b;
+}
+
+static void run_single_step(struct cpu *c)
+{
+    /* TF set: one instruction, then the #DB trap. */
+    c->last_block = NULL;
+    uint64_t before = c->icount;
+    struct insn in;
+    decode_uncached(c, &in);
+    in.fn(c, &in);
+    c->icount++;
+    if (c->icount == before + 1)
+        single_step_trap(c);
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
+{
+    c->last_block = NULL;
+    if (setjmp(c->unwind)) {
+        c->exit_block = false;
+        c->last_block = NULL;
+        if (c->stop_on_exception && c->exc_vector >= 0) {
+            c->exc_vector = -1;
+            return STOP_EXCEPTION;
+        }
+        if (c->triple) {
+            cpu_report_triple(c);
+            return STOP_TRIPLE;
+        }
+        if (c->exc_vector >= 0)
+            cpu_deliver_pending(c);
+    }
+    for (;;) {
+        if (c->stop_request || c->m->stop) {
+            c->stop_request = false;
+            return STOP_MACHINE;
+        }
+        if (c->nmi_pending || c->intr_line)
+            check_events(c);
+        if (c->halted)
+            return STOP_HLT;
+        if (c->icount >= until)
+            return STOP_BUDGET;
+        if (c->rflags & RFLAGS_TF)
+            run_single_step(c);
+        else
+            run_block(c, until);
+    }
+}

@@ -1,0 +1,174 @@
+/* RDMSR and WRMSR over one table of the MSRs this CPU models — SDM Vol. 4
+ * "Model-Specific Registers". Unknown MSRs and reserved bits give #GP(0). */
+#include "mem.h"
+#include "ops.h"
+#include "sysreg.h"
+#include "x86/msr.h"
+
+/* Returns false to raise #GP(0). */
+typedef bool (*msr_rd_fn)(struct cpu *c, uint64_t *v);
+typedef bool (*msr_wr_fn)(struct cpu *c, uint64_t v);
+
+static bool canonical_store(uint64_t *dst, uint64_t v)
+{
+    if (!is_canonical(v))
+        return false;
+    *dst = v;
+    return true;
+}
+
+static bool rd_tsc(struct cpu *c, uint64_t *v) { *v = cpu_tsc(c); return true; }
+static bool wr_tsc(struct cpu *c, uint64_t v) { c->tsc_offset = v - c->icount; return true; }
+
+/* IA32_APIC_BASE: bits 11 (enable), 8 (BSP, read-only), 12+ base below
+ * MAXPHYADDR; x2APIC (bit 10) is not offered until the platform issue. */
+static bool rd_apic_base(struct cpu *c, uint64_t *v) { *v = c->apic_base; return true; }
+static bool wr_apic_base(struct cpu *c, uint64_t v)
+{
+    if (v & ~(((1ull << MAXPHYADDR) - 1) & ~0x6ffull))
+        return false;
+    c->apic_base = (v & ~0x100ull) | (c->apic_base & 0x100);
+    return true;
+}
+
+/* IA32_FEATURE_CONTROL: lock bit 0; once locked, writes #GP — SDM Vol. 3C
+ * "Enabling and Entering VMX Operation". VMX is not yet advertised, so
+ * only the lock bit is writable. */
+static bool rd_featctl(struct cpu *c, uint64_t *v) { *v = c->feature_control; return true; }
+static bool wr_featctl(struct cpu *c, uint64_t v)
+{
+    if ((c->feature_control & 1) || (v & ~1ull))
+        return false;
+    c->feature_control = v;
+    return true;
+}
+
+static bool rd_zero(struct cpu *c, uint64_t *v) { (void)c; *v = 0; return true; }
+static bool wr_ignore(struct cpu *c, uint64_t v) { (void)c; (void)v; return true; }
+
+static bool rd_sysenter_cs(struct cpu *c, uint64_t *v) { *v = c->sysenter_cs; return true; }
+static bool wr_sysenter_cs(struct cpu *c, uint64_t v) { c->sysenter_cs = v & 0xffffffff; return true; }
+static bool rd_sysenter_esp(struct cpu *c, uint64_t *v) { *v = c->sysenter_esp; return true; }
+static bool wr_sysenter_esp(struct cpu *c, uint64_t v) { return canonical_store(&c->sysenter_esp, v); }
+static bool rd_sysenter_eip(struct cpu *c, uint64_t *v) { *v = c->sysenter_eip; return true; }
+static bool wr_sysenter_eip(struct cpu *c, uint64_t v) { return canonical_store(&c->sysenter_eip, v); }
+
+/* IA32_MISC_ENABLE: fast strings (bit 0) is the only bit modelled. */
+static bool rd_misc(struct cpu *c, uint64_t *v) { *v = c->misc_enable; return true; }
+static bool wr_misc(struct cpu *c, uint64_t v) { c->misc_enable = v & 1; return true; }
+
+/* IA32_PAT: each entry must be a valid memory type (0, 1, 4, 5, 6, 7). */
+static bool rd_pat(struct cpu *c, uint64_t *v) { *v = c->pat; return true; }
+static bool wr_pat(struct cpu *c, uint64_t v)
+{
+    for (int k = 0; k < 8; k++) {
+        unsigned t = (unsigned)(v >> (8 * k)) & 0xff;
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    c->pat = v;
+    return true;
+}
+
+/* IA32_EFER: SCE, LME, NXE writable, LMA read-only; LME cannot change
+ * while paging is on — SDM "IA32_EFER". */
+static bool rd_efer(struct cpu *c, uint64_t *v) { *v = c->efer; return true; }
+static bool wr_efer(struct cpu *c, uint64_t v)
+{
+    if (v & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+        return false;
+    if ((c->cr0 & CR0_PG) && ((v ^ c->efer) & EFER_LME))
+        return false;
+    uint64_t n = (v & ~EFER_LMA) | (c->efer & EFER_LMA);
+    if ((n ^ c->efer) & EFER_NXE)
+        tlb_flush_all(c);
+    c->efer = n;
+    return true;
+}
+
+static bool rd_star(struct cpu *c, uint64_t *v) { *v = c->star; return true; }
+static bool wr_star(struct cpu *c, uint64_t v) { c->star = v; return true; }
+static bool rd_lstar(struct cpu *c, uint64_t *v) { *v = c->lstar; return true; }
+static bool wr_lstar(struct cpu *c, uint64_t v) { return canonical_store(&c->lstar, v); }
+static bool rd_cstar(struct cpu *c, uint64_t *v) { *v = c->cstar; return true; }
+static bool wr_cstar(struct cpu *c, uint64_t v) { return canonical_store(&c->cstar, v); }
+static bool rd_fmask(struct cpu *c, uint64_t *v) { *v = c->fmask; return true; }
+static bool wr_fmask(struct cpu *c, uint64_t v) { c->fmask = v & 0xffffffff; return true; }
+static bool rd_fsbase(struct cpu *c, uint64_t *v) { *v = c->seg[S_FS].base; return true; }
+static bool wr_fsbase(struct cpu *c, uint64_t v) { return canonical_store(&c->seg[S_FS].base, v); }
+static bool rd_gsbase(struct cpu *c, uint64_t *v) { *v = c->seg[S_GS].base; return true; }
+static bool wr_gsbase(struct cpu *c, uint64_t v) { return canonical_store(&c->seg[S_GS].base, v); }
+static bool rd_kgsbase(struct cpu *c, uint64_t *v) { *v = c->kernel_gs_base; return true; }
+static bool wr_kgsbase(struct cpu *c, uint64_t v) { return canonical_store(&c->kernel_gs_base, v); }
+static bool rd_tscaux(struct cpu *c, uint64_t *v) { *v = c->tsc_aux; return true; }
+static bool wr_tscaux(struct cpu *c, uint64_t v)
+{
+    if (v >> 32)
+        return false;
+    c->tsc_aux = v;
+    return true;
+}
+
+static const struct msr_def {
+    uint32_t index;
+    const char *name;
+    msr_rd_fn rd;
+    msr_wr_fn wr;
+} msrs[] = {
+    { MSR_IA32_TSC, "IA32_TIME_STAMP_COUNTER", rd_tsc, wr_tsc },
+    { MSR_IA32_APIC_BASE, "IA32_APIC_BASE", rd_apic_base, wr_apic_base },
+    { MSR_IA32_FEATURE_CONTROL, "IA32_FEATURE_CONTROL", rd_featctl, wr_featctl },
+    { MSR_IA32_BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID", rd_zero, wr_ignore },
+    { MSR_IA32_SYSENTER_CS, "IA32_SYSENTER_CS", rd_sysenter_cs, wr_sysenter_cs },
+    { MSR_IA32_SYSENTER_ESP, "IA32_SYSENTER_ESP", rd_sysenter_esp, wr_sysenter_esp },
+    { MSR_IA32_SYSENTER_EIP, "IA32_SYSENTER_EIP", rd_sysenter_eip, wr_sysenter_eip },
+    { MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", rd_misc, wr_misc },
+    { MSR_IA32_PAT, "IA32_PAT", rd_pat, wr_pat },
+    { MSR_IA32_EFER, "IA32_EFER", rd_efer, wr_efer },
+    { MSR_IA32_STAR, "IA32_STAR", rd_star, wr_star },
+    { MSR_IA32_LSTAR, "IA32_LSTAR", rd_lstar, wr_lstar },
+    { MSR_IA32_CSTAR, "IA32_CSTAR", rd_cstar, wr_cstar },
+    { MSR_IA32_FMASK, "IA32_FMASK", rd_fmask, wr_fmask },
+    { MSR_IA32_FS_BASE, "IA32_FS_BASE", rd_fsbase, wr_fsbase },
+    { MSR_IA32_GS_BASE, "IA32_GS_BASE", rd_gsbase, wr_gsbase },
+    { MSR_IA32_KERNEL_GS_BASE, "IA32_KERNEL_GS_BASE", rd_kgsbase, wr_kgsbase },
+    { MSR_IA32_TSC_AUX, "IA32_TSC_AUX", rd_tscaux, wr_tscaux },
+};
+
+static const struct msr_def *msr_find(uint32_t index)
+{
+    for (size_t k = 0; k < sizeof msrs / sizeof msrs[0]; k++)
+        if (msrs[k].index == index)
+            return &msrs[k];
+    return NULL;
+}
+
+bool msr_read(struct cpu *c, uint32_t index, uint64_t *v)
+{
+    const struct msr_def *d = msr_find(index);
+    return d && d->rd(c, v);
+}
+
+bool msr_write(struct cpu *c, uint32_t index, uint64_t v)
+{
+    const struct msr_def *d = msr_find(index);
+    return d && d->wr(c, v);
+}
+
+void op_rdmsr(struct cpu *c, const struct insn *i)
+{
+    uint64_t v;
+    if (c->cpl != 0 || !msr_read(c, (uint32_t)c->r[R_CX], &v))
+        cpu_gp(c, 0);
+    reg_set(c, R_AX, 4, v);
+    reg_set(c, R_DX, 4, v >> 32);
+    rip_advance(c, i);
+}
+
+void op_wrmsr(struct cpu *c, const struct insn *i)
+{
+    uint64_t v = (c->r[R_DX] << 32) | (c->r[R_AX] & 0xffffffff);
+    if (c->cpl != 0 || !msr_write(c, (uint32_t)c->r[R_CX], v))
+        cpu_gp(c, 0);
+    rip_advance(c, i);
+}

@@ -1,0 +1,32 @@
+/* How a machine ends, and the process exit status each ending gives. */
+#include "machine.h"
+
+#include "cpu/cpu.h"
+
+/* The first request wins: the run loop stops right after it. Each CPU is
+ * asked to leave cpu_run at the next instruction boundary. */
+void machine_request_exit(struct machine *m, enum machine_exit kind, int value)
+{
+    if (m->exit_kind != MEXIT_NONE)
+        return;
+    m->exit_kind = kind;
+    m->exit_value = value;
+    m->stop = true;
+    for (int i = 0; i < m->ncpu; i++)
+        if (m->cpu[i])
+            m->cpu[i]->stop_request = true;
+}
+
+/* QEMU's isa-debug-exit convention: (value << 1) | 1 (the host keeps the
+ * low 8 bits); "Shutdown" and ACPI power-off: 0; triple fault: 3; every
+ * CPU halted for good: 4. */
+int machine_exit_status(const struct machine *m)
+{
+    switch (m->exit_kind) {
+    case MEXIT_DEBUG_PORT: return (int)(((uint32_t)m->exit_value << 1) | 1u);
+    case MEXIT_SHUTDOWN:   return 0;
+    case MEXIT_TRIPLE:     return EXIT_STATUS_TRIPLE;
+    case MEXIT_HALTED:     return EXIT_STATUS_HALTED;
+    default:               return EXIT_STATUS_HOSTERR;
+    }
+}

@@ -1,0 +1,51 @@
+/* A whole machine: the board (board.c) and its CPUs. CPU 0 is the
+ * bootstrap processor; the others wait halted for a start-up IPI
+ * (SDM Vol. 3A "Multiple-Processor (MP) Initialization"). */
+#include "machine.h"
+
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+
+static bool add_cpus(struct machine *m, int ncpu, char *err, size_t errlen)
+{
+    for (int i = 0; i < ncpu; i++) {
+        struct cpu *c = cpu_new(m, i);
+        if (!c) {
+            snprintf(err, errlen, "cannot create CPU %d", i);
+            return false;
+        }
+        m->cpu[m->ncpu++] = c;
+        c->debug = m->debug;
+        /* Application processors wait for INIT-SIPI-SIPI. */
+        if (i > 0)
+            c->halted = true;
+    }
+    return true;
+}
+
+struct machine *machine_new(uint64_t ram, int ncpu, bool devices, char *err, size_t errlen)
+{
+    if (ncpu < 1 || ncpu > MACHINE_MAX_CPUS) {
+        snprintf(err, errlen, "%d CPUs requested; vtx supports 1 to %d", ncpu, MACHINE_MAX_CPUS);
+        return NULL;
+    }
+    struct machine *m = machine_new_board(ram, devices, err, errlen);
+    if (!m)
+        return NULL;
+    if (!add_cpus(m, ncpu, err, errlen)) {
+        machine_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void machine_free(struct machine *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->ncpu; i++)
+        cpu_free(m->cpu[i]);
+    m->ncpu = 0;
+    machine_free_board(m);
+}

@@ -1,0 +1,67 @@
+/* One line per check: "PASS name", "FAIL name: why", "SKIP name: why";
+ * report_summary() prints "N passed, N failed" and exits. */
+#include "kern.h"
+
+static unsigned passed, failed, skipped;
+
+void report(const char *name, bool ok)
+{
+    if (ok) { passed++; printf("PASS %s\n", name); }
+    else { failed++; printf("FAIL %s\n", name); }
+}
+
+static void vreport(bool ok, const char *name, const char *fmt, va_list ap)
+{
+    if (ok) {
+        passed++;
+        printf("PASS %s\n", name);
+        return;
+    }
+    failed++;
+    printf("FAIL %s: ", name);
+    vprintf(fmt, ap);
+    printf("\n");
+}
+
+void reportf(bool ok, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(ok, name, fmt, ap);
+    va_end(ap);
+}
+
+void report_skip(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    skipped++;
+    printf("SKIP %s: ", name);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+void report_qemu_differs(bool ok, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!ok && on_qemu) {
+        skipped++;
+        printf("SKIP %s: QEMU differs, see KNOWN-DIFFERENCES.md (", name);
+        vprintf(fmt, ap);
+        printf(")\n");
+    } else {
+        vreport(ok, name, fmt, ap);
+    }
+    va_end(ap);
+}
+
+int report_summary(void)
+{
+    printf("%u passed, %u failed", passed, failed);
+    if (skipped)
+        printf(", %u skipped", skipped);
+    printf("\n");
+    kexit(failed ? 1 : 0);
+}

@@ -1,0 +1,187 @@
+/* vtx runner: the same case on vtx's CPU, in 64-bit mode at CPL 3, with
+ * the same linear addresses identity-mapped by 4-level page tables built in
+ * guest RAM (code page: present, user, read-only, executable; data pages:
+ * present, user, writable, NX; nothing else). The CPU stops on the first
+ * exception (test mode), like the native side's signal. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "machine/machine.h"
+#include "runner.h"
+#include "x86/paging.h"
+
+#define VTX_RAM     (32ull << 20)
+#define PT_BASE     0x00100000ull          /* PML4, PDPT, PD, PT: 4 pages */
+#define VTX_BUDGET  2000000ull             /* instructions before "timeout" */
+
+/* Ring-3 selectors as Linux uses them (__USER_CS, __USER_DS). */
+#define USER_CS 0x33
+#define USER_DS 0x2b
+
+static struct machine *vm;
+
+static int vtx_init(char *err, size_t errlen)
+{
+    char why[128] = "";
+    vm = machine_new(VTX_RAM, 1, false, why, sizeof why);
+    if (!vm) {
+        snprintf(err, errlen, "vtx: machine_new: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t *table(uint64_t pa)
+{
+    return (uint64_t *)phys_ptr(vm, pa, DIFF_PAGE);
+}
+
+static void build_page_tables(void)
+{
+    uint64_t *pml4 = table(PT_BASE), *pdpt = table(PT_BASE + 0x1000);
+    uint64_t *pd = table(PT_BASE + 0x2000), *pt = table(PT_BASE + 0x3000);
+    memset(pml4, 0, 4 * DIFF_PAGE);
+    uint64_t up = PTE_P | PTE_W | PTE_U;
+    pml4[(DIFF_CODE >> 39) & 511] = (PT_BASE + 0x1000) | up;
+    pdpt[(DIFF_CODE >> 30) & 511] = (PT_BASE + 0x2000) | up;
+    pd[(DIFF_CODE >> 21) & 511] = (PT_BASE + 0x3000) | up;
+    pt[(DIFF_CODE >> 12) & 511] = DIFF_CODE | PTE_P | PTE_U;
+    for (uint64_t a = DIFF_DATA; a < DIFF_DATA_END; a += DIFF_PAGE)
+        pt[(a >> 12) & 511] = a | PTE_P | PTE_W | PTE_U | PTE_NX;
+}
+
+static void load_memory(const struct dcase *c)
+{
+    uint8_t page[DIFF_PAGE];
+    memset(page, 0xcc, sizeof page);
+    int off = c->code_off < 0 ? 0 : c->code_off >= (int)DIFF_PAGE ? (int)DIFF_PAGE - 1 : c->code_off;
+    int len = c->code_len;
+    if (off + len > (int)DIFF_PAGE)
+        len = (int)DIFF_PAGE - off;
+    memcpy(page + off, c->code, (size_t)len);
+    phys_copy_in(vm, DIFF_CODE, page, DIFF_PAGE);
+    /* Decoded code for the page is stale now (machine.h: one generation
+     * per RAM page). */
+    if (vm->page_gen && (DIFF_CODE >> 12) < vm->npages)
+        vm->page_gen[DIFF_CODE >> 12]++;
+    phys_copy_in(vm, DIFF_DATA, c->data, DIFF_DATA_SIZE);
+    build_page_tables();
+}
+
+static void set_user_seg(struct seg *s, uint16_t sel, uint32_t type, uint32_t extra)
+{
+    s->sel = sel;
+    s->base = 0;
+    s->limit = 0xffffffffu;
+    s->ar = type | AR_S | (3u << AR_DPL_SHIFT) | AR_P | AR_G | extra;
+}
+
+static void load_cpu(struct cpu *c, const struct dcase *k)
+{
+    cpu_reset(c);
+    cpu_set_long64(c, PT_BASE);
+    /* As Linux runs user code here: NX on, CR0.AM (alignment checks when
+     * RFLAGS.AC = 1 at CPL 3), SSE enabled. */
+    c->efer |= EFER_NXE;
+    c->cr0 |= CR0_AM | CR0_MP | CR0_NE;
+    c->cr0 &= ~(CR0_EM | CR0_TS);
+    c->cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    set_user_seg(&c->seg[S_CS], USER_CS, SEGT_CODE | SEGT_READABLE | SEGT_ACCESSED, AR_L);
+    set_user_seg(&c->seg[S_SS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
+    set_user_seg(&c->seg[S_DS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
+    set_user_seg(&c->seg[S_ES], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
+    cpu_update_mode(c);
+    memcpy(c->r, k->init.r, sizeof c->r);
+    int off = k->code_off < 0 ? 0 : k->code_off >= (int)DIFF_PAGE ? (int)DIFF_PAGE - 1 : k->code_off;
+    c->rip = DIFF_CODE + (uint64_t)off;
+    cpu_set_rflags(c, k->init.rflags | DIFF_RFLAGS_FIXED);
+    for (int i = 0; i < 16; i++)
+        memcpy(c->xmm[i].q, k->init.xmm[i], 16);
+    c->mxcsr = k->init.mxcsr;
+    c->stop_on_exception = true;
+    c->stopped_vector = -1;
+    c->stopped_error = 0;
+    c->halted = false;
+    tlb_flush_all(c);
+}
+
+static void vtx_run(const struct dcase *k, struct doutcome *o)
+{
+    memset(o, 0, offsetof(struct doutcome, data));
+    struct cpu *c = vm->cpu[0];
+    load_memory(k);
+    load_cpu(c, k);
+    enum cpu_stop s = cpu_run(c, c->icount + VTX_BUDGET);
+    switch (s) {
+    case STOP_EXCEPTION:
+        o->kind = OUT_EXC;
+        o->vector = c->stopped_vector;
+        o->error = c->stopped_error;
+        if (o->vector == 14)
+            o->addr = c->cr2;
+        break;
+    case STOP_HLT:
+        o->kind = OUT_HLT;
+        snprintf(o->msg, sizeof o->msg, "vtx: halted");
+        break;
+    case STOP_BUDGET:
+        o->kind = OUT_TIMEOUT;
+        snprintf(o->msg, sizeof o->msg, "vtx: no stop after %llu instructions",
+                 (unsigned long long)VTX_BUDGET);
+        break;
+    default:
+        o->kind = OUT_OTHER;
+        snprintf(o->msg, sizeof o->msg, "vtx: cpu_run returned %s",
+                 s == STOP_TRIPLE ? "STOP_TRIPLE" : s == STOP_MACHINE ? "STOP_MACHINE" : "?");
+        break;
+    }
+    memcpy(o->st.r, c->r, sizeof o->st.r);
+    o->st.rip = c->rip;
+    o->st.rflags = cpu_get_rflags(c);
+    for (int i = 0; i < 16; i++)
+        memcpy(o->st.xmm[i], c->xmm[i].q, 16);
+    o->st.mxcsr = c->mxcsr;
+    const uint8_t *d = phys_ptr(vm, DIFF_DATA, DIFF_DATA_SIZE);
+    if (d)
+        memcpy(o->data, d, DIFF_DATA_SIZE);
+}
+
+/* CPUID run on vtx itself at CPL 3: what its CPU advertises. */
+static uint32_t vtx_features(void)
+{
+    static struct dcase k;
+    static struct doutcome o;
+    static const uint32_t leaves[3] = { 1, 7, 0x80000001u };
+    uint32_t regs[3][4] = { { 0 } };
+    for (int i = 0; i < 3; i++) {
+        case_init(&k, "cpuid");
+        k.code[0] = 0x0f;
+        k.code[1] = 0xa2;
+        k.code[2] = 0xcc;
+        k.code_len = 3;
+        k.init.r[0] = leaves[i];
+        k.init.r[4] = DIFF_STACK;
+        vtx_run(&k, &o);
+        if (o.kind != OUT_EXC || o.vector != 3)
+            return 0;
+        regs[i][0] = (uint32_t)o.st.r[0];
+        regs[i][1] = (uint32_t)o.st.r[3];
+        regs[i][2] = (uint32_t)o.st.r[1];
+        regs[i][3] = (uint32_t)o.st.r[2];
+    }
+    return feat_from_cpuid(regs[0][2], regs[0][3], regs[1][1], regs[2][2]);
+}
+
+static const struct runner_ops vtx_ops = {
+    .name = "vtx",
+    .init = vtx_init,
+    .run = vtx_run,
+    .features = vtx_features,
+    .timeout_ms = 10000,
+};
+
+struct runner *vtx_runner_new(void)
+{
+    return runner_new(&vtx_ops);
+}

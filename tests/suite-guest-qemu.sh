@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test kernel on QEMU TCG; check names become qemu/<kernel>/<check>.
+# Checks where QEMU is known to differ from the SDM are reported as SKIP by
+# the kernels themselves (tests/KNOWN-DIFFERENCES.md).
+set -u
+cd "$(dirname "$0")/.."
+if ! command -v qemu-system-x86_64 >/dev/null; then
+    echo "SKIP qemu: qemu-system-x86_64 not installed"
+    exit 0
+fi
+exec tests/guest/run-all.sh qemu qemu

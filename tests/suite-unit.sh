@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Host unit tests: builds and runs each tests/unit/test_*.c (one PASS/FAIL
+# line per check), then checks how build/vtx treats bad host input and
+# boots two tiny hand-assembled multiboot kernels.
+set -u
+cd "$(dirname "$0")/.."
+O=${O:-build}
+MAKE=(make -j2 --no-print-directory "O=$O")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- unit test programs ----
+for src in tests/unit/test_*.c; do
+    name=$(basename "$src" .c)
+    bin=$O/tests/unit/$name
+    if ! "${MAKE[@]}" "$bin" >"$tmp/build.log" 2>&1; then
+        echo "FAIL $name: does not build"
+        grep -m 5 -E 'error|undefined' "$tmp/build.log" | sed 's/^/    /'
+        continue
+    fi
+    "$bin"
+    st=$?
+    [ "$st" -gt 1 ] && echo "FAIL $name: exited with status $st"
+done
+
+# ---- build/vtx on the command line ----
+cli_tests=(cli_missing_file cli_not_multiboot cli_unknown_option cli_bad_memory_size
+           cli_bad_smp cli_image_larger_than_ram cli_help cli_boots_to_debug_exit
+           cli_halt_with_nothing_pending)
+# VTX=path checks another binary (e.g. a sanitizer build) instead.
+vtx=${VTX:-$O/vtx}
+if [ -z "${VTX:-}" ] && ! "${MAKE[@]}" "$vtx" >"$tmp/build.log" 2>&1; then
+    for t in "${cli_tests[@]}"; do echo "SKIP $t: build/vtx not built"; done
+    exit 0
+fi
+
+# expect_error NAME ARGS...: status 2 and exactly one line "vtx: ..." on stderr.
+expect_error() {
+    local name=$1; shift
+    timeout 10 "$vtx" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    local st=$? lines
+    lines=$(wc -l <"$tmp/err")
+    if [ "$st" -ne 2 ]; then
+        echo "FAIL $name: status $st, expected 2"
+    elif [ "$lines" -ne 1 ] || ! grep -q '^vtx: ' "$tmp/err"; then
+        echo "FAIL $name: stderr is not one 'vtx: ' line: $(head -c 200 "$tmp/err")"
+    else
+        echo "PASS $name"
+    fi
+}
+
+# hex2bin HEX...: the bytes, spaces ignored.
+hex2bin() {
+    local h=${*// /} out= i
+    for ((i = 0; i < ${#h}; i += 2)); do out+="\\x${h:i:2}"; done
+    printf "$out"
+}
+
+# mkimage FILE HEX: a multiboot a.out-kludge image loaded at 1 MiB whose
+# code (HEX, 32-bit) starts right after the 32-byte header at 0x100020.
+mkimage() {
+    hex2bin "02b0ad1b 00000100 fe4f51e4 00001000 00001000 00000000 00000000 20001000 $2" >"$1"
+}
+
+printf 'just some text\n' >"$tmp/text"
+# a header whose bss runs to 256 MiB
+hex2bin "02b0ad1b 00000100 fe4f51e4 00001000 00001000 00000000 00000010 20001000 f4" >"$tmp/big"
+
+expect_error cli_missing_file "$tmp/nonexistent.elf"
+expect_error cli_not_multiboot -kernel "$tmp/text"
+expect_error cli_unknown_option -frobnicate "$tmp/text"
+expect_error cli_bad_memory_size -m 12Q "$tmp/text"
+expect_error cli_bad_smp -smp 0 "$tmp/text"
+expect_error cli_image_larger_than_ram -m 128M -kernel "$tmp/big"
+
+if "$vtx" --help >"$tmp/out" 2>&1 && grep -q '^usage: vtx' "$tmp/out"; then
+    echo "PASS cli_help"
+else
+    echo "FAIL cli_help: no usage text or nonzero status"
+fi
+
+# mov edx,0x3f8; mov al,'o'; out dx,al; mov al,'k'; out dx,al;
+# mov al,10; out dx,al; mov al,0x10; out 0xf4,al; hlt
+mkimage "$tmp/ok" "baf8030000 b06f ee b06b ee b00a ee b010 e6f4 f4"
+timeout 20 "$vtx" -nodefaults -nographic -serial stdio \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x4 -kernel "$tmp/ok" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 33 ] && [ "$(cat "$tmp/out")" = "ok" ]; then
+    echo "PASS cli_boots_to_debug_exit"
+else
+    echo "FAIL cli_boots_to_debug_exit: status $st (expected 33), output '$(head -c 100 "$tmp/out")' $(head -c 200 "$tmp/err")"
+fi
+
+# cli; hlt
+mkimage "$tmp/hlt" "fa f4"
+timeout 20 "$vtx" "$tmp/hlt" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 4 ] && grep -q '^vtx: all CPUs halted with nothing pending at RIP' "$tmp/err"; then
+    echo "PASS cli_halt_with_nothing_pending"
+else
+    echo "FAIL cli_halt_with_nothing_pending: status $st (expected 4), stderr '$(head -c 200 "$tmp/err")'"
+fi
