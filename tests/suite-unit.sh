@@ -30,7 +30,7 @@ cli_tests=(cli_missing_file cli_not_multiboot cli_unknown_option cli_bad_memory_
 # VTX=path checks another binary (e.g. a sanitizer build) instead.
 vtx=${VTX:-$O/vtx}
 if [ -z "${VTX:-}" ] && ! "${MAKE[@]}" "$vtx" >"$tmp/build.log" 2>&1; then
-    for t in "${cli_tests[@]}"; do echo "SKIP $t: build/vtx not built"; done
+    for t in "${cli_tests[@]}"; do echo "SKIP $t: $vtx not built"; done
     exit 0
 fi
 

@@ -5,6 +5,7 @@
 #include "codecache.h"
 #include "machine/machine.h"
 #include "exec.h"
+#include "fastpath.h"
 #include "mem.h"
 
 int codecache_init(struct cpu *c)
@@ -89,6 +90,8 @@ static void decode_block(struct cpu *c, struct block *b, uint64_t ram_off, const
             in->fn = op_toolong;
             in->len = 15;
         }
+        if (st == DEC_OK)
+            in->fn = fastpath_select(in, c->code_size);
         b->n++;
         pos += in->len;
         if (st != DEC_OK || (opdefs[in->def].attr & A_END) || pos >= avail)
