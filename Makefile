@@ -31,6 +31,21 @@ all: $(O)/vtx
 
 include $(wildcard mk/*.mk)
 
+# Installs missing Debian packages (QEMU, Bochs, GRUB, xorriso, Zydis),
+# saying what it installs.
+deps:
+	@bash tools/deps.sh
+
+# The main job: the demo kernel on vtx (what the CPU reports), then hv.
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(O)/vtx $(O)/guest/demo.elf
+
+# Every test, ending with one line "N passed, N failed, N skipped".
+check: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/check.sh
+
 clean:
 	rm -rf $(O)
 

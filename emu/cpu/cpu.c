@@ -85,6 +85,16 @@ void cpu_reset(struct cpu *c)
     cpu_update_mode(c);
 }
 
+/* Alignment checking applies at CPL 3 with CR0.AM and RFLAGS.AC — SDM
+ * Vol. 3A "Alignment Check Exception (#AC)". */
+static void update_tlb_key(struct cpu *c)
+{
+    if (c->cpl != 3)
+        c->tlb_key = 0;
+    else
+        c->tlb_key = ((c->cr0 & CR0_AM) && (c->rflags & RFLAGS_AC)) ? 2 : 1;
+}
+
 void cpu_update_mode(struct cpu *c)
 {
     c->chain_epoch++;      /* CS, CPL or mode may have changed */
@@ -105,6 +115,7 @@ void cpu_update_mode(struct cpu *c)
         c->code_size = 0;
     else
         c->code_size = (cs->ar & AR_DB) ? 1 : 0;
+    update_tlb_key(c);
     if (c->mode == MODE_LONG)
         c->stack_size = 2;
     else if (c->mode == MODE_VM86)
@@ -123,6 +134,7 @@ void cpu_set_rflags(struct cpu *c, uint64_t v)
 {
     c->lf.valid = false;
     c->rflags = (v & RFLAGS_VALID) | RFLAGS_FIXED1;
+    update_tlb_key(c);
 }
 
 /* The state a Multiboot loader leaves — Multiboot Specification 0.6.96,

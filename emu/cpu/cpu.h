@@ -105,6 +105,8 @@ struct cpu {
     int cpl;
     int code_size;            /* 0: 16-bit, 1: 32-bit, 2: 64-bit */
     int stack_size;           /* 0: 16-bit SP, 1: 32-bit ESP, 2: RSP */
+    uint8_t tlb_key;          /* TLB tag bits: 0 supervisor, 1 user, 2 user
+                               * with alignment checking (data never hits) */
 
     /* MSRs modelled. */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;
@@ -145,6 +147,7 @@ struct cpu {
 
     uint64_t icount;          /* instructions retired */
     uint32_t debug;           /* -d flags: DBG_* */
+    bool warned_task_switch;  /* "task switch not implemented" was said */
 
     struct tlb_entry tlb[TLB_KINDS][TLB_SIZE];
     bool tlb_has_large;       /* an entry came from a large page */

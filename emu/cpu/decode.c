@@ -273,9 +273,9 @@ enum decode_status decode(const uint8_t *bytes, int avail, int cs, struct insn *
     if (d->attr & A_OPREG)
         in->reg = (uint8_t)((op & 7) | ((p.rex & 1) << 3));
     /* Without REX, byte registers 4..7 are AH, CH, DH, BH — SDM Vol. 2
-     * "REX Prefixes". */
+     * "REX Prefixes". In a group, ModRM.reg is an opcode extension. */
     if ((d->attr & A_BYTE) && !p.rex) {
-        if (in->reg >= 4 && in->reg < 8)
+        if (in->reg >= 4 && in->reg < 8 && d->ext == EXT_NONE)
             in->reg = (uint8_t)(in->reg - 4 + REG_AH);
         if (in->mod == 3 && in->rm >= 4 && in->rm < 8)
             in->rm = (uint8_t)(in->rm - 4 + REG_AH);

@@ -143,16 +143,19 @@ static void run_block(struct cpu *c, uint64_t until)
         c->last_block = b;
 }
 
+/* TF or RF set: one instruction at a time. RF is cleared as the
+ * instruction starts (IRET may set it again) — SDM "Instruction-Breakpoint
+ * Exception Condition"; TF set at the start traps after the instruction. */
 static void run_single_step(struct cpu *c)
 {
-    /* TF set: one instruction, then the #DB trap. */
     c->last_block = NULL;
-    uint64_t before = c->icount;
+    bool tf = c->rflags & RFLAGS_TF;
     struct insn in;
     decode_uncached(c, &in);
+    c->rflags &= ~(uint64_t)RFLAGS_RF;
     in.fn(c, &in);
     c->icount++;
-    if (c->icount == before + 1)
+    if (tf)
         single_step_trap(c);
 }
 
@@ -184,7 +187,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
             return STOP_HLT;
         if (c->icount >= until)
             return STOP_BUDGET;
-        if (c->rflags & RFLAGS_TF)
+        if (c->rflags & (RFLAGS_TF | RFLAGS_RF))
             run_single_step(c);
         else
             run_block(c, until);

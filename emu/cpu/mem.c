@@ -65,14 +65,27 @@ static void phys_write_one(struct cpu *c, uint64_t pa, int sz, uint64_t v)
     }
 }
 
+/* #AC after the access's other faults — SDM "Priority Among Simultaneous
+ * Exceptions and Interrupts". Only user data accesses are checked. */
+static void align_check(struct cpu *c, uint64_t lin, int sz, unsigned acc)
+{
+    if (c->tlb_key == 2 && (acc & ACC_U) && !(acc & (ACC_X | ACC_SYS)) &&
+        (sz == 2 || sz == 4 || sz == 8) && (lin & (uint64_t)(sz - 1)))
+        cpu_fault(c, EXC_AC, 0);
+}
+
 uint64_t lin_read_slow(struct cpu *c, uint64_t lin, int sz, unsigned acc)
 {
     uint64_t in_page = 0x1000 - (lin & 0xfff);
-    if ((uint64_t)sz <= in_page)
-        return phys_read_one(c, mmu_translate(c, lin, acc), sz);
+    if ((uint64_t)sz <= in_page) {
+        uint64_t pa = mmu_translate(c, lin, acc);
+        align_check(c, lin, sz, acc);
+        return phys_read_one(c, pa, sz);
+    }
     /* Page-crossing: both translations succeed before anything is read. */
     uint64_t pa0 = mmu_translate(c, lin, acc);
     uint64_t pa1 = mmu_translate(c, lin + in_page, acc);
+    align_check(c, lin, sz, acc);
     uint64_t v = 0;
     for (int k = 0; k < sz; k++) {
         uint64_t pa = (uint64_t)k < in_page ? pa0 + (uint64_t)k : pa1 + ((uint64_t)k - in_page);
@@ -85,11 +98,14 @@ void lin_write_slow(struct cpu *c, uint64_t lin, int sz, uint64_t v, unsigned ac
 {
     uint64_t in_page = 0x1000 - (lin & 0xfff);
     if ((uint64_t)sz <= in_page) {
-        phys_write_one(c, mmu_translate(c, lin, acc), sz, v);
+        uint64_t pa = mmu_translate(c, lin, acc);
+        align_check(c, lin, sz, acc);
+        phys_write_one(c, pa, sz, v);
         return;
     }
     uint64_t pa0 = mmu_translate(c, lin, acc);
     uint64_t pa1 = mmu_translate(c, lin + in_page, acc);
+    align_check(c, lin, sz, acc);
     for (int k = 0; k < sz; k++) {
         uint64_t pa = (uint64_t)k < in_page ? pa0 + (uint64_t)k : pa1 + ((uint64_t)k - in_page);
         phys_write_one(c, pa, 1, v >> (8 * k));

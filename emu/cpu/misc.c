@@ -59,3 +59,12 @@ void op_invd(struct cpu *c, const struct insn *i)
         cpu_gp(c, 0);
     rip_advance(c, i);
 }
+
+/* RDPMC: #GP(0) at CPL > 0 without CR4.PCE, and for an invalid counter in
+ * ECX — SDM "RDPMC". This CPU has no performance counters (CPUID leaf 0AH
+ * is not reported), so every counter number is invalid. */
+void op_rdpmc(struct cpu *c, const struct insn *i)
+{
+    (void)i;
+    cpu_gp(c, 0);
+}

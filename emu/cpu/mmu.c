@@ -207,6 +207,8 @@ static void tlb_fill(struct cpu *c, uint64_t lin, unsigned acc, const struct wal
     if (!host)
         return;
     int kind = (acc & ACC_X) ? TLB_EXEC : (acc & ACC_W) ? TLB_WRITE : TLB_READ;
+    if (c->tlb_key == 2 && kind != TLB_EXEC)
+        return;     /* alignment checking: data accesses take the slow path */
     if (kind == TLB_WRITE && codecache_page_has_code(c, page))
         return;
     if (w->large)

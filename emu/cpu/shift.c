@@ -7,6 +7,8 @@
  * - AF for shifts with a non-zero count: 0.
  * - CF for SHL/SHR counts >= the operand width (8/16-bit only): the last
  *   bit shifted out, i.e. 0 past the width.
+ * - RCL/RCR of 8/16-bit operands by a multiple of width+1 change nothing,
+ *   flags included (the rotate count modulo width+1 is 0).
  * A 32-bit register destination is zero-extended even with count 0. */
 #include "flags.h"
 #include "mem.h"
@@ -73,10 +75,14 @@ static uint64_t shift(struct cpu *c, int op, uint64_t v, unsigned n, int w)
         set_cf_of(c, (int)((r >> (w - 1)) & 1), (int)top_bits(r, w));
         return r;
     case SH_RCL:
+        if (n % (unsigned)(w + 1) == 0)
+            return v;     /* 8/16-bit count a multiple of w+1: flags unchanged */
         r = rcl(v, flag_cf(c), n % (unsigned)(w + 1), w, &cf);
         set_cf_of(c, cf, (int)(((r >> (w - 1)) & 1) ^ (uint64_t)cf));
         return r;
     case SH_RCR:
+        if (n % (unsigned)(w + 1) == 0)
+            return v;
         r = rcr(v, flag_cf(c), n % (unsigned)(w + 1), w, &cf);
         set_cf_of(c, cf, (int)top_bits(r, w));
         return r;

@@ -188,14 +188,57 @@ uint64_t ret_cs_check(struct cpu *c, uint16_t sel)
     return d;
 }
 
-/* Task switches (SDM Vol. 3A "Task Management") are not implemented.
- * The one-time notice is process-wide: it is a diagnostic, not state. */
+/* Task switches (SDM Vol. 3A "Task Management") are not implemented: the
+ * guest gets #GP, and stderr says why once per CPU. */
 _Noreturn void task_switch_refuse(struct cpu *c, uint16_t sel, uint32_t ext)
 {
-    static bool told;
-    if (!told) {
-        told = true;
+    if (!c->warned_task_switch) {
+        c->warned_task_switch = true;
         fprintf(stderr, "vtx: task switch through task gate not implemented\n");
     }
     cpu_gp(c, (sel & 0xfffcu) | ext);
+}
+
+/* SDM "INT n" (INTER-PRIVILEGE-LEVEL-INTERRUPT) and "CALL" (MORE-PRIVILEGE):
+ * a 32-bit TSS holds ESPn at (DPL << 3) + 4 and SSn 4 bytes above it
+ * (limit check on TSSstackAddress + 5); a 16-bit TSS holds SPn at
+ * (DPL << 2) + 2 and SSn 2 bytes above it (check on + 3). */
+void tss_stack_legacy(struct cpu *c, int dpl, uint32_t ext, uint16_t *ss, uint64_t *sp)
+{
+    const struct seg *tr = &c->tr;
+    bool tss32 = (AR_TYPE(tr->ar) & 8) != 0;
+    uint32_t at = tss32 ? (uint32_t)dpl * 8 + 4 : (uint32_t)dpl * 4 + 2;
+    if (at + (tss32 ? 5u : 3u) > tr->limit)
+        cpu_fault(c, EXC_TS, (tr->sel & 0xfffcu) | ext);
+    int w = tss32 ? 4 : 2;
+    *sp = sys_read(c, sys_linear(c, tr->base + at), w);
+    *ss = (uint16_t)sys_read(c, sys_linear(c, tr->base + at + (uint32_t)w), 2);
+}
+
+/* SDM "Task-State Segment in 64-Bit Mode": RSP0-2 at 4, 12, 20, IST1-7
+ * at 36 + 8 * (n - 1); the 8 bytes must lie within the TSS limit. */
+uint64_t tss_read64(struct cpu *c, uint32_t at, uint32_t ext)
+{
+    if (at + 7 > c->tr.limit)
+        cpu_fault(c, EXC_TS, (c->tr.sel & 0xfffcu) | ext);
+    return sys_read(c, c->tr.base + at, 8);
+}
+
+/* SDM "INT n" / "CALL": NewSS NULL -> #TS(EXT); index outside the table
+ * or RPL != new DPL -> #TS(NewSS); DPL != new DPL or not a writable data
+ * segment -> #TS(NewSS); not present -> #SS(NewSS). */
+uint64_t new_ss_check(struct cpu *c, uint16_t ss, int dpl, uint32_t ext)
+{
+    uint32_t err = (ss & 0xfffcu) | ext;
+    if (!(ss & 0xfffc))
+        cpu_fault(c, EXC_TS, ext);
+    uint64_t d;
+    if (!desc_read(c, ss, &d) || (int)SEL_RPL(ss) != dpl)
+        cpu_fault(c, EXC_TS, err);
+    uint32_t ar = desc_ar(d);
+    if ((int)AR_DPL(ar) != dpl || !ar_is_writable_data(ar))
+        cpu_fault(c, EXC_TS, err);
+    if (!(ar & AR_P))
+        cpu_fault(c, EXC_SS, err);
+    return d;
 }

@@ -58,6 +58,20 @@ void sp_load(struct cpu *c, uint64_t sp, bool to64);
  * the caller sets its accessed bit when it commits. */
 uint64_t ret_cs_check(struct cpu *c, uint16_t sel);
 
+/* The stack for privilege level dpl from the current 32-bit or 16-bit
+ * TSS (#TS(TR | ext) if outside the TSS limit). */
+void tss_stack_legacy(struct cpu *c, int dpl, uint32_t ext, uint16_t *ss, uint64_t *sp);
+/* An 8-byte field of the 64-bit TSS at offset `at` (RSPn, ISTn). */
+uint64_t tss_read64(struct cpu *c, uint32_t at, uint32_t ext);
+/* The checks on the new SS of an inner-privilege stack switch:
+ * #TS(ext) for NULL, #TS(ss | ext) for index, RPL, DPL and type,
+ * #SS(ss | ext) if not present. Returns the descriptor. */
+uint64_t new_ss_check(struct cpu *c, uint16_t ss, int dpl, uint32_t ext);
+
+/* Far JMP (call == false) or CALL through the call gate `gsel`, whose
+ * first 8 bytes are gd (callgate.c). */
+void callgate_xfer(struct cpu *c, const struct insn *i, uint16_t gsel, uint64_t gd, bool call);
+
 /* Task switches are not implemented: say so once on stderr and raise
  * #GP((sel & 0xfffc) | ext) so that the guest sees a defined fault. */
 _Noreturn void task_switch_refuse(struct cpu *c, uint16_t sel, uint32_t ext);

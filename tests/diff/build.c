@@ -62,7 +62,7 @@ bool b_alu(struct ginsn *g, enum mn op, int osz, enum alu_form form,
     switch (form) {
     case AF_RM_R:
         if (src.kind != OK_REG) return false;
-        opc = (uint8_t)(test ? 0x84 + w : op * 8 + w);
+        opc = (uint8_t)(test ? 0x84 + w : (int)op * 8 + w);
         ok = emit(g, f | byteflags(osz), &opc, 1, src.reg, dst, -1, 0, 0);
         text(g, "%s%s %s, %s", lk, nm, O(&dst, osz), O(&src, osz));
         break;
@@ -85,7 +85,7 @@ bool b_alu(struct ginsn *g, enum mn op, int osz, enum alu_form form,
         break;
     default: /* AF_A_I */
         if (dst.kind != OK_REG || dst.reg != 0) return false;
-        opc = (uint8_t)(test ? 0xa8 + w : op * 8 + 4 + w);
+        opc = (uint8_t)(test ? 0xa8 + w : (int)op * 8 + 4 + w);
         ok = emit(g, f, &opc, 1, -1, dst, -1, isz, imm);
         text(g, "%s%s %s, 0x%llx (short)", lk, nm, reg_name(0, osz), (unsigned long long)imm_trunc(imm, isz));
         break;

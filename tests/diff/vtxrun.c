@@ -60,11 +60,8 @@ static void load_memory(const struct dcase *c)
     if (off + len > (int)DIFF_PAGE)
         len = (int)DIFF_PAGE - off;
     memcpy(page + off, c->code, (size_t)len);
+    /* phys_copy_in invalidates decoded code of the pages it writes. */
     phys_copy_in(vm, DIFF_CODE, page, DIFF_PAGE);
-    /* Decoded code for the page is stale now (machine.h: one generation
-     * per RAM page). */
-    if (vm->page_gen && (DIFF_CODE >> 12) < vm->npages)
-        vm->page_gen[DIFF_CODE >> 12]++;
     phys_copy_in(vm, DIFF_DATA, c->data, DIFF_DATA_SIZE);
     build_page_tables();
 }
