@@ -39,7 +39,8 @@ deps:
 # The main job: the demo kernel on vtx (what the CPU reports), then hv.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(O)/vtx $(O)/guest/demo.elf
+	@$(O)/vtx $(O)/guest/demo.elf; st=$$?; \
+	  [ $$st -eq 1 ] || { echo "make run: the demo kernel ended with status $$st" >&2; exit 1; }
 
 # Every test, ending with one line "N passed, N failed, N skipped".
 check: deps

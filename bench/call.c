@@ -181,7 +181,7 @@ static uint64_t xorshift(uint64_t *s)
 int kmain(struct multiboot_info *mb)
 {
     (void)mb;
-    uint64_t n = bench_arg_n(35);
+    uint64_t n = bench_arg_n(47);
     uint64_t t0 = bench_tsc();
 
     uint64_t sum = 0, seed = 0x853c49e6748fea9bull;

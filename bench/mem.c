@@ -166,7 +166,7 @@ static uint64_t sieve(uint64_t it)
 int kmain(struct multiboot_info *mb)
 {
     (void)mb;
-    uint64_t n = bench_arg_n(6);
+    uint64_t n = bench_arg_n(8);
     map_region();
     uint64_t t0 = bench_tsc();
 

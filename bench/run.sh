@@ -25,8 +25,8 @@
 #   VTX            vtx binary ($O/vtx)
 #   BENCH_RUNS     runs per measurement (3)
 #   BENCH_WORKLOADS  workloads to run ("int mem call")
-#   BENCH_N_<W>    iteration count of workload W (int 1000, mem 6, call 35:
-#                  about 210-220 M instructions each)
+#   BENCH_N_<W>    iteration count of workload W (int 1400, mem 8, call 47:
+#                  about 280-300 M instructions each)
 #   BENCH_EMUS     emulators to use ("vtx qemu bochs")
 #   BENCH_TIMEOUT  seconds allowed per run (90)
 #   BENCH_BOCHS_IPS  Bochs ips; only sets how fast emulated time passes
@@ -37,7 +37,7 @@
 # Extensions: every bench/extra-*.sh is sourced at the very end (in name
 # order) and may use the helpers below (bench_time_cmd, bench_time_bochs,
 # bench_median, bench_secs, bench_error, bench_skip, have_emu) and the
-# variables root, O, tmp, runs, bench_timeout, bochs_ips, have_vtx,
+# variables root, O, VTX, emu_args, tmp, runs, bench_timeout, bochs_ips, have_vtx,
 # have_qemu, have_bochs. It prints its own lines, e.g.
 #     BENCH hv-exits bochs=<exits/s>
 # and calls bench_error to make the run fail.
@@ -51,7 +51,7 @@ bench_timeout=${BENCH_TIMEOUT:-90}
 bochs_ips=${BENCH_BOCHS_IPS:-4000000}
 workloads=${BENCH_WORKLOADS:-int mem call}
 emus=${BENCH_EMUS:-vtx qemu bochs}
-declare -A default_n=([int]=1000 [mem]=6 [call]=35)
+declare -A default_n=([int]=1400 [mem]=8 [call]=47)   # ~280-300 M instructions
 bochs_lock=/tmp/vtx-bochs.lock        # the lock tools/bochs-run.sh takes
 
 tmp=$(mktemp -d)

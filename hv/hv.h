@@ -265,7 +265,9 @@ bool multiboot_guest_create(const struct module_spec *m);
 /* ---- guest_builtin.c */
 void builtin_guests_create(void);
 
-/* ---- guest_mem.c */
+/* ---- guest_mem.c. A failed walk sets *pfec to a #PF error code, or to
+ * PFEC_NOT_RAM when the guest-physical address is outside the VM's RAM. */
+#define PFEC_NOT_RAM (1u << 31)
 void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);   /* NULL outside RAM */
 bool gva_to_gpa(struct vm *vm, uint64_t gva, bool write, uint64_t *gpa, uint32_t *pfec);
 bool guest_read(struct vm *vm, uint64_t gva, void *buf, uint64_t len, uint64_t *fault_gva, uint32_t *pfec);

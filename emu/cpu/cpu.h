@@ -142,6 +142,7 @@ struct cpu {
 
     /* Test mode: stop on exceptions instead of delivering them. */
     bool stop_on_exception;
+    bool stop_is_trap;        /* the stopping event is a trap or software int */
     int stopped_vector;
     uint32_t stopped_error;
 

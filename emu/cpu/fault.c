@@ -29,6 +29,11 @@ _Noreturn void cpu_fault(struct cpu *c, int vector, uint32_t error)
 {
     bool has_err = exc_has_error_code(vector);
     if (c->stop_on_exception) {
+        /* RFLAGS as the handler's frame would hold it: RF = 1 for faults
+         * (SDM "Instruction-Breakpoint Exception Condition"). */
+        if (!c->stop_is_trap)
+            c->rflags |= RFLAGS_RF;
+        c->stop_is_trap = false;
         c->stopped_vector = vector;
         c->stopped_error = has_err ? error : 0;
         c->exc_vector = vector;

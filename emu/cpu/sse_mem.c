@@ -36,9 +36,8 @@ void simd_probe_write(struct cpu *c, uint64_t lin, int sz)
      * stored (sz is at most 512, so at most two pages). */
     unsigned acc = acc_user(c) | ACC_W;
     mmu_translate(c, lin, acc);
-    uint64_t last = (lin + (uint64_t)sz - 1) & simd_lin_mask(c);
-    if ((last & ~0xfffull) != (lin & ~0xfffull))
-        mmu_translate(c, last, acc);
+    if ((lin & 0xfff) + (uint64_t)sz > 0x1000)   /* CR2 = start of the second page */
+        mmu_translate(c, ((lin | 0xfff) + 1) & simd_lin_mask(c), acc);
 }
 
 void simd_write_lin(struct cpu *c, uint64_t lin, const void *src, int sz)

@@ -49,6 +49,7 @@ struct ctx {
     struct mclass classes[MAX_CLASSES];
     int nclasses;
     uint64_t total, mismatches, skipped;
+    uint64_t hist[34];        /* this group's native stops: vectors, 32 other, 33 skipped */
 };
 
 static struct dcase cur_case, nat_case, min_case, try_case;
@@ -267,6 +268,7 @@ static bool check_case(struct ctx *x, const char *group, struct dcase *c, uint64
     x->total++;
     if (c->need & ~x->host_feat) {
         x->skipped++;
+        x->hist[33]++;
         return true;
     }
     char why[4096];
@@ -279,6 +281,7 @@ static bool check_case(struct ctx *x, const char *group, struct dcase *c, uint64
         return true;
     }
     uint32_t d = run_both(x, c, &out_nat, &out_vtx, why, sizeof why);
+    x->hist[out_nat.kind == OUT_EXC && out_nat.vector >= 0 && out_nat.vector < 32 ? out_nat.vector : 32]++;
     if (x->o.verbose) {
         printf("case diff/%s %s: %s\n", group, d ? "MISMATCH" : "ok", c->text);
         if (x->o.verbose && !d) {
@@ -314,12 +317,20 @@ static bool check_case(struct ctx *x, const char *group, struct dcase *c, uint64
     return false;
 }
 
-static void group_line(const char *group, uint64_t n, uint64_t mism, const char *first, double secs)
+static void group_line(struct ctx *x, const char *group, uint64_t n, uint64_t mism, const char *first, double secs)
 {
+    char h[256] = "";
+    size_t k = 0;
+    for (int v = 0; v < 34; v++)
+        if (x->hist[v])
+            k += (size_t)snprintf(h + k, sizeof h - k, "%s%" PRIu64 " %s", k ? ", " : "", x->hist[v],
+                                  v == 3 ? "int3" : v == 32 ? "other" : v == 33 ? "skipped" : vector_name(v));
+    memset(x->hist, 0, sizeof x->hist);
     if (mism)
         printf("FAIL diff/%s: %" PRIu64 " mismatches in %" PRIu64 " cases (first: %s)\n", group, mism, n, first);
     else
         printf("PASS diff/%s: %" PRIu64 " cases, %.1f s\n", group, n, secs);
+    printf("  native stops: %s\n", h);
     fflush(stdout);
 }
 
@@ -334,7 +345,7 @@ static void run_family(struct ctx *x, const struct family *f)
         f->make(&cur_case, &r, i, x->vtx_feat);
         check_case(x, f->name, &cur_case, &mism, first, sizeof first);
     }
-    group_line(f->name, x->o.count, mism, first, now() - t0);
+    group_line(x, f->name, x->o.count, mism, first, now() - t0);
 }
 
 static void run_random(struct ctx *x)
@@ -349,7 +360,7 @@ static void run_random(struct ctx *x)
         random_case(&cur_case, &r, feat);
         check_case(x, "random", &cur_case, &mism, first, sizeof first);
     }
-    group_line("random", x->o.count, mism, first, now() - t0);
+    group_line(x, "random", x->o.count, mism, first, now() - t0);
 }
 
 static int run_regress(struct ctx *x, const char *path)
@@ -379,7 +390,7 @@ static int run_regress(struct ctx *x, const char *path)
         check_case(x, "regressions", &cur_case, &mism, first, sizeof first);
     }
     fclose(f);
-    group_line("regressions", n, mism, first, now() - t0);
+    group_line(x, "regressions", n, mism, first, now() - t0);
     return 0;
 }
 

@@ -64,8 +64,11 @@ static int runner_start(struct runner *rn)
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        close(a[1]);
-        close(b[0]);
+        /* Keep only our own pipe ends: other runners' pipes inherited here
+         * would keep their workers from seeing end-of-file. */
+        for (int fd = 3; fd < 1024; fd++)
+            if (fd != a[0] && fd != b[1])
+                close(fd);
         worker_main(rn, a[0], b[1]);
         _exit(0);
     }
@@ -156,7 +159,7 @@ void runner_free(struct runner *rn)
 {
     if (!rn)
         return;
-    runner_stop(rn, false);
+    runner_stop(rn, true);
     munmap(rn->shm, sizeof *rn->shm);
     free(rn);
 }
