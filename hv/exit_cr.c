@@ -6,13 +6,25 @@
  * Registers", Vol. 3A "Control Registers", "Initializing IA-32e Mode". */
 #include "hv.h"
 
+/* The value the guest sees: bits it owns from the real register, bits hv
+ * owns from the read shadow. */
+uint64_t guest_cr0(void)
+{
+    return (vmr(VMCS_GUEST_CR0) & ~hv.ctl.cr0_mask) | (vmr(VMCS_CR0_READ_SHADOW) & hv.ctl.cr0_mask);
+}
+
+uint64_t guest_cr4(void)
+{
+    return (vmr(VMCS_GUEST_CR4) & ~hv.ctl.cr4_mask) | (vmr(VMCS_CR4_READ_SHADOW) & hv.ctl.cr4_mask);
+}
+
 /* The guest's CR0 write, as the CPU would do it: #GP for invalid
  * combinations; EFER.LMA and the "IA-32e mode guest" entry control follow
  * CR0.PG when EFER.LME is set. Returns false when it injected #GP. */
 bool cr0_write(struct vm *vm, struct exit_info *e, uint64_t v)
 {
-    uint64_t old = vmr(VMCS_CR0_READ_SHADOW), efer = vmr(VMCS_GUEST_IA32_EFER);
-    uint64_t cr4 = vmr(VMCS_CR4_READ_SHADOW);
+    uint64_t old = guest_cr0(), efer = vmr(VMCS_GUEST_IA32_EFER);
+    uint64_t cr4 = guest_cr4();
     bool pg_on = !(old & CR0_PG) && (v & CR0_PG), pg_off = (old & CR0_PG) && !(v & CR0_PG);
     if ((v >> 32) || ((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD)) ||
         (pg_on && (efer & EFER_LME) && !(cr4 & CR4_PAE)) || (pg_off && guest_64bit_code())) {
@@ -41,8 +53,8 @@ bool cr0_write(struct vm *vm, struct exit_info *e, uint64_t v)
  * setting one gets #GP, as on a CPU without the feature. */
 static bool cr4_write(struct vm *vm, struct exit_info *e, uint64_t v)
 {
-    uint64_t old = vmr(VMCS_CR4_READ_SHADOW);
-    uint64_t cr0 = vmr(VMCS_CR0_READ_SHADOW), efer = vmr(VMCS_GUEST_IA32_EFER);
+    uint64_t old = guest_cr4();
+    uint64_t cr0 = guest_cr0(), efer = vmr(VMCS_GUEST_IA32_EFER);
     if ((v & hv.ctl.cr4_mask) || ((efer & EFER_LMA) && !(v & CR4_PAE))) {
         inject_gp0(vm, e);
         return false;
@@ -62,12 +74,12 @@ static bool cr4_write(struct vm *vm, struct exit_info *e, uint64_t v)
 static bool cr3_write(struct vm *vm, uint64_t v)
 {
     bool noflush = false;
-    if (vmr(VMCS_CR4_READ_SHADOW) & CR4_PCIDE) {
+    if (guest_cr4() & CR4_PCIDE) {
         noflush = (v >> 63) & 1;
         v &= ~(1ull << 63);
     }
     vmwrite(VMCS_GUEST_CR3, v);
-    uint64_t cr0 = vmr(VMCS_CR0_READ_SHADOW), cr4 = vmr(VMCS_CR4_READ_SHADOW);
+    uint64_t cr0 = guest_cr0(), cr4 = guest_cr4();
     if ((cr0 & CR0_PG) && (cr4 & CR4_PAE) && !guest_long_mode())
         guest_load_pdptes(vm, v);
     if (!noflush)
@@ -109,7 +121,7 @@ void exit_cr_access(struct vm *vm, struct exit_info *e)
 {
     uint64_t q = e->qualification;
     unsigned cr = CRQ_CR(q);
-    uint64_t shadow = vmr(VMCS_CR0_READ_SHADOW);
+    uint64_t shadow = guest_cr0();
     switch (CRQ_ACCESS(q)) {
     case CRQ_ACCESS_MOV_TO: {
         uint64_t v = gpr_read(vm, CRQ_GPR(q));

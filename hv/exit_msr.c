@@ -61,7 +61,7 @@ static bool efer_write(struct vm *vm, uint64_t v)
         allowed |= EFER_NXE;
     if (v & ~allowed)
         return false;
-    if ((vmr(VMCS_CR0_READ_SHADOW) & CR0_PG) && ((v ^ old) & EFER_LME))
+    if ((guest_cr0() & CR0_PG) && ((v ^ old) & EFER_LME))
         return false;
     vmwrite(VMCS_GUEST_IA32_EFER, (v & ~EFER_LMA) | (old & EFER_LMA));
     return true;

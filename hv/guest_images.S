@@ -14,3 +14,4 @@ guest_\name\()_end:
     image probe
     image hostile
     image bench
+    image crash

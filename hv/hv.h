@@ -8,7 +8,7 @@
 #include "x86_vmx.h"
 #include "hypercall.h"
 
-#define HV_MAX_VMS        12
+#define HV_MAX_VMS        16
 #define HV_NAME_MAX       24
 #define HV_EXIT_RING      16      /* last N exits kept per VM for post-mortem */
 #define HV_MAX_MODULES    HV_MAX_VMS
@@ -61,7 +61,8 @@ enum vm_end {
 };
 
 /* What the run counts as a success for this VM (vm.c, expect=). */
-enum vm_expect { EXPECT_EXIT0_OR_HALT, EXPECT_EXIT, EXPECT_HALT, EXPECT_EPT, EXPECT_TRIPLE, EXPECT_ANY };
+enum vm_expect { EXPECT_EXIT0_OR_HALT, EXPECT_EXIT, EXPECT_HALT, EXPECT_EPT, EXPECT_TRIPLE,
+                 EXPECT_UNEXPECTED, EXPECT_ANY };
 
 /* Guest GPRs saved by vmrun.S. The order is the SDM's register numbering
  * (RAX=0 ... R15=15), as used by the CR-access exit qualification; the RSP
@@ -168,6 +169,7 @@ struct hv {
     uint8_t *vmxon_region;
     struct vm vms[HV_MAX_VMS];
     int nvms;
+    int not_created;                /* guests asked for that could not become VMs */
     struct vm *current;             /* whose VMCS is current (VMPTRLD) */
     uint64_t slice_tsc;             /* time slice in TSC cycles */
     struct vm *fpu_owner, *msr_owner;
@@ -313,6 +315,8 @@ exit_handler_t exit_cpuid, exit_io, exit_rdmsr, exit_wrmsr, exit_cr_access,
 void msr_bitmap_init(struct vm *vm);
 void io_bitmap_init(struct vm *vm);
 bool cr0_write(struct vm *vm, struct exit_info *e, uint64_t value);
+uint64_t guest_cr0(void);                  /* as the guest sees them */
+uint64_t guest_cr4(void);
 
 /* ---- vmdump.c */
 void vmdump(struct vm *vm, const struct exit_info *e);

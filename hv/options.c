@@ -2,8 +2,9 @@
  * and copied into hv's own memory (pmem may reuse the loader's memory).
  *
  * hv command line (words, any order):
- *   demos=all|none|NAME,NAME   built-in guests to run (default all:
- *                              primes,realmode,probe,hostile)
+ *   demos=LIST                 built-in guests to run, comma-separated
+ *                              (default "all" = primes,realmode,probe,
+ *                              hostile; also tswitch, triple, halt; "none")
  *   bench=N                    add the "bench" guest: N CPUID exits
  *   slice=N                    time slice in TSC cycles (default 2000000)
  *   slices=N                   stop a VM after N slices (default 0: never)
@@ -11,7 +12,7 @@
  * Each module line's own words (they stay in the guest's command line too):
  *   name=NAME    the VM's name (default: file name without extension)
  *   mem=MIB      its RAM in MiB (default 8)
- *   expect=exit:N|exit|halt|ept|triple|any
+ *   expect=exit:N|exit|halt|ept|triple|unexpected|any
  *                how it should end (default: exit status 0 or a halt) */
 #include "hv.h"
 
@@ -74,6 +75,7 @@ bool parse_expect(const char *v, enum vm_expect *e, int64_t *status)
     else if (!strcmp(v, "halt")) *e = EXPECT_HALT;
     else if (!strcmp(v, "ept")) *e = EXPECT_EPT;
     else if (!strcmp(v, "triple")) *e = EXPECT_TRIPLE;
+    else if (!strcmp(v, "unexpected")) *e = EXPECT_UNEXPECTED;
     else if (!strcmp(v, "any")) *e = EXPECT_ANY;
     else return false;
     return true;

@@ -26,9 +26,11 @@ int report_all(void)
         printf(" -> %s\n", ok ? "as expected" : "NOT as expected");
         exit_table(vm);
     }
+    if (hv.not_created)
+        printf("hv: %d guests could not be started as VMs (see above)\n", hv.not_created);
     if (bad)
         printf("hv: %d of %d VMs did not end as expected\n", bad, hv.nvms);
     else
         printf("hv: all %d VMs ended as expected\n", hv.nvms);
-    return bad ? HV_EXIT_VM_FAILED : HV_EXIT_OK;
+    return bad || hv.not_created ? HV_EXIT_VM_FAILED : HV_EXIT_OK;
 }

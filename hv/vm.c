@@ -6,7 +6,8 @@
 struct vm *vm_new(const char *name, uint64_t ram_size)
 {
     if (hv.nvms >= HV_MAX_VMS) {
-        printf("hv: %s: too many VMs (at most %d)\n", name, HV_MAX_VMS);
+        printf("hv: %s: too many VMs (at most %d); not started\n", name, HV_MAX_VMS);
+        hv.not_created++;
         return NULL;
     }
     struct vm *vm = &hv.vms[hv.nvms];
@@ -28,8 +29,9 @@ struct vm *vm_new(const char *name, uint64_t ram_size)
     /* 2-MiB aligned so that EPT can map it with 2-MiB pages. */
     vm->ram_hpa = (uint64_t)pmem_alloc(ram_size, 2ull << 20);
     if (!vm->pg || !vm->ram_hpa) {
-        printf("hv: %s: not enough memory for %lu MiB of RAM (%lu MiB left)\n",
+        printf("hv: %s: not enough memory for %lu MiB of RAM (%lu MiB left); not started\n",
                vm->name, ram_size >> 20, pmem_free_bytes() >> 20);
+        hv.not_created++;
         return NULL;
     }
     hv.nvms++;
@@ -103,6 +105,7 @@ bool vm_as_expected(const struct vm *vm)
     case EXPECT_HALT: return halted;
     case EXPECT_EPT: return vm->end == END_EPT_VIOLATION;
     case EXPECT_TRIPLE: return vm->end == END_TRIPLE_FAULT;
+    case EXPECT_UNEXPECTED: return vm->end == END_UNEXPECTED_EXIT;
     case EXPECT_ANY: return vm->end != END_NONE && vm->end != END_LOAD_FAILED;
     }
     return false;

@@ -11,7 +11,8 @@ HV_SRCS     := $(sort $(wildcard hv/*.c))
 HV_ASRCS    := hv/vmrun.S hv/guest_images.S
 HV_OBJS     := $(HV_SRCS:hv/%.c=$(O)/hv/%.o) $(HV_ASRCS:hv/%.S=$(O)/hv/%.s.o)
 HV_GUESTS64 := primes probe hostile bench
-HV_GUEST_ELFS := $(HV_GUESTS64:%=$(O)/hv/guests/%.elf) $(O)/hv/guests/realmode.elf
+HV_GUEST_ELFS := $(HV_GUESTS64:%=$(O)/hv/guests/%.elf) $(O)/hv/guests/realmode.elf \
+	$(O)/hv/guests/crash.elf
 HV_GLIB     := $(O)/hv/guests/gstart.s.o $(O)/hv/guests/glib.o
 # kern's printf and serial driver, reused by the guests (their COM1 is hv's virtual UART)
 HV_GUEST_KERN = $(O)/kern/printf.o $(O)/kern/serial.o $(O)/kern/lib.o
@@ -44,8 +45,14 @@ $(O)/hv/guests/%.elf: $(O)/hv/guests/%.o $$(HV_GLIB) $$(HV_GUEST_KERN) hv/guests
 		-Wl,-z,max-page-size=0x1000 -o $@ $(HV_GLIB) $< $(HV_GUEST_KERN) -lgcc
 	$(OBJCOPY) --strip-all $@
 
+# The real-mode and 32-bit guests: one assembly file each, own link address.
+HV_FLAT_LD := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 $(O)/hv/guests/realmode.elf: $(O)/hv/guests/realmode.s.o hv/guests/real.ld
-	$(KCC) -nostdlib -static -no-pie -Wl,-T,hv/guests/real.ld -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -o $@ $<
+	$(KCC) $(HV_FLAT_LD) -Wl,-T,hv/guests/real.ld -o $@ $<
+	$(OBJCOPY) --strip-all $@
+
+$(O)/hv/guests/crash.elf: $(O)/hv/guests/crash.s.o hv/guests/crash.ld
+	$(KCC) $(HV_FLAT_LD) -Wl,-T,hv/guests/crash.ld -o $@ $<
 	$(OBJCOPY) --strip-all $@
 
 $(O)/hv/hv.elf64: $(HV_OBJS) $$(KERN_OBJS) kern/kernel.ld

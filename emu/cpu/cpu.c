@@ -93,6 +93,7 @@ static void update_tlb_key(struct cpu *c)
         c->tlb_key = 0;
     else
         c->tlb_key = ((c->cr0 & CR0_AM) && (c->rflags & RFLAGS_AC)) ? 2 : 1;
+    c->tlb_tagbits = c->tlb_key | ((uint64_t)c->tlb_gen << TLB_GEN_SHIFT);
 }
 
 void cpu_update_mode(struct cpu *c)

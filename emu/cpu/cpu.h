@@ -50,9 +50,11 @@ struct lazyflags {
 /* Software TLB: a direct-mapped cache from a linear page to the host address
  * of the RAM page behind it, one array per access kind. The tag holds the
  * page's linear address and bit 0 = "user access". */
-#define TLB_BITS 8
+#define TLB_BITS 12
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~0ull)
+#define TLB_GEN_SHIFT 2
+#define TLB_GEN_MAX 1023u    /* generations fit in tag bits 11:2 */
 struct tlb_entry {
     uint64_t tag;
     uintptr_t addend;    /* host address = linear + addend */
@@ -105,8 +107,10 @@ struct cpu {
     int cpl;
     int code_size;            /* 0: 16-bit, 1: 32-bit, 2: 64-bit */
     int stack_size;           /* 0: 16-bit SP, 1: 32-bit ESP, 2: RSP */
-    uint8_t tlb_key;          /* TLB tag bits: 0 supervisor, 1 user, 2 user
-                               * with alignment checking (data never hits) */
+    uint8_t tlb_key;          /* 0 supervisor, 1 user, 2 user with alignment
+                               * checking (data accesses never hit) */
+    uint32_t tlb_gen;         /* bumped by a flush: older entries stop matching */
+    uint64_t tlb_tagbits;     /* tlb_key | tlb_gen << TLB_GEN_SHIFT */
 
     /* MSRs modelled. */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;

@@ -174,8 +174,31 @@ insn_fn fastpath_select(struct insn *in, int code_size)
         insn_fn g = alu_fast[in->reg & 7][w + 1];
         return g ? g : f;
     }
+    if (f == op_alu_AI) {                /* accumulator forms: rm = rAX */
+        insn_fn g = alu_fast[(in->op >> 3) & 7][w + 1];
+        if (g)
+            in->rm = R_AX;
+        return g ? g : f;
+    }
     if (f == op_test_EG && is_reg_reg(in))
         return w ? fp_test_rr32 : fp_test_rr64;
+    if (f == op_test_EI && is_reg_reg(in))
+        return w ? fp_test_ri32 : fp_test_ri64;
+    if (f == op_test_AI) {
+        in->rm = R_AX;
+        return w ? fp_test_ri32 : fp_test_ri64;
+    }
+    if (f == op_mov_E_imm && is_reg_reg(in)) {
+        in->reg = in->rm;
+        return w ? fp_mov_ri32 : fp_mov_ri64;
+    }
+    if (is_reg_reg(in) && (f == op_shift_EI || f == op_shift_E1 || f == op_shift_ECL)) {
+        if (f == op_shift_EI)
+            return w ? fp_shift_r32_imm : fp_shift_r64_imm;
+        if (f == op_shift_E1)
+            return w ? fp_shift_r32_1 : fp_shift_r64_1;
+        return w ? fp_shift_r32_cl : fp_shift_r64_cl;
+    }
     if (f == op_mov_EG && is_reg_reg(in))
         return w ? fp_mov_rr32 : fp_mov_rr64;
     if (f == op_mov_GE && is_reg_reg(in)) {
@@ -197,7 +220,5 @@ insn_fn fastpath_select(struct insn *in, int code_size)
             return w ? fp_inc32 : fp_inc64;
         return w ? fp_dec32 : fp_dec64;
     }
-    (void)fp_test_ri64;
-    (void)fp_test_ri32;
     return f;
 }

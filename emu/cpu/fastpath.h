@@ -8,4 +8,12 @@
  * operand fields to the specialised handler's convention. */
 insn_fn fastpath_select(struct insn *in, int code_size);
 
+/* Specialised handlers that live in their instruction family's file. */
+void fp_shift_r64_imm(struct cpu *c, const struct insn *i);
+void fp_shift_r32_imm(struct cpu *c, const struct insn *i);
+void fp_shift_r64_1(struct cpu *c, const struct insn *i);
+void fp_shift_r32_1(struct cpu *c, const struct insn *i);
+void fp_shift_r64_cl(struct cpu *c, const struct insn *i);
+void fp_shift_r32_cl(struct cpu *c, const struct insn *i);
+
 #endif

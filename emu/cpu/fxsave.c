@@ -59,7 +59,7 @@ static void fx_header(const struct cpu *c, const struct insn *i, uint8_t *h)
     memset(h, 0, 24);
     put16(h + 0, c->fpu.fcw);
     put16(h + 2, c->fpu.fsw);
-    h[4] = (uint8_t)c->fpu.ftw;
+    h[4] = fpu_tag_abridged(c);
     put16(h + 6, c->fpu.fop & 0x7ff);
     if (fx_wide(i)) {
         put64(h + 8, c->fpu.fip);
@@ -115,7 +115,7 @@ void op_fxrstor(struct cpu *c, const struct insn *i)
     struct fpu *f = &c->fpu;
     f->fcw = get16(img + 0);
     f->fsw = get16(img + 2);
-    f->ftw = img[4];
+    fpu_tag_set_abridged(c, img[4]);
     f->fop = get16(img + 6) & 0x7ff;
     if (fx_wide(i)) {
         f->fip = get64(img + 8);

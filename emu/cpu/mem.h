@@ -45,7 +45,7 @@ static inline int is_canonical(uint64_t a)
 /* The TLB tag of a linear address for the current privilege. */
 static inline uint64_t tlb_tag(const struct cpu *c, uint64_t lin)
 {
-    return (lin & ~0xfffull) | c->tlb_key;
+    return (lin & ~0xfffull) | c->tlb_tagbits;
 }
 
 /* Host pointer for [lin, lin+sz) if the TLB maps it for this kind, else NULL. */

@@ -291,13 +291,19 @@ bool mmu_load_pdptes(struct cpu *c, uint64_t cr3)
     return true;
 }
 
+/* A flush starts a new generation, which no existing tag carries; only
+ * when the generations run out are the entries cleared. */
 void tlb_flush_all(struct cpu *c)
 {
     c->chain_epoch++;
     c->tlb_has_large = false;
-    for (int k = 0; k < TLB_KINDS; k++)
-        for (unsigned i = 0; i < TLB_SIZE; i++)
-            c->tlb[k][i].tag = TLB_INVALID;
+    if (++c->tlb_gen > TLB_GEN_MAX) {
+        c->tlb_gen = 0;
+        for (int k = 0; k < TLB_KINDS; k++)
+            for (unsigned i = 0; i < TLB_SIZE; i++)
+                c->tlb[k][i].tag = TLB_INVALID;
+    }
+    c->tlb_tagbits = c->tlb_key | ((uint64_t)c->tlb_gen << TLB_GEN_SHIFT);
 }
 
 /* INVLPG drops the whole page containing lin; our entries are 4-KByte

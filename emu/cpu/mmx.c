@@ -11,7 +11,7 @@
 void op_emms(struct cpu *c, const struct insn *i)
 {
     mmx_check(c);
-    c->fpu.ftw = FTW_ALL_EMPTY;
+    fpu_tag_set_abridged(c, 0x00);
     rip_advance(c, i);
 }
 

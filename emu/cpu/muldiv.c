@@ -105,6 +105,11 @@ static bool div128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *q, uint64_t *
 {
     if (hi >= d)
         return false;
+    if (hi == 0) {          /* the common case: a 64-bit dividend */
+        *q = lo / d;
+        *r = lo % d;
+        return true;
+    }
     uint64_t quo = 0, rem = hi;
     for (int k = 63; k >= 0; k--) {
         uint64_t top = rem >> 63;

@@ -170,3 +170,22 @@ void op_shld_I(struct cpu *c, const struct insn *i) { shxd(c, i, (unsigned)i->im
 void op_shld_CL(struct cpu *c, const struct insn *i) { shxd(c, i, (unsigned)c->r[R_CX] & 0xff, 1); }
 void op_shrd_I(struct cpu *c, const struct insn *i) { shxd(c, i, (unsigned)i->imm & 0xff, 0); }
 void op_shrd_CL(struct cpu *c, const struct insn *i) { shxd(c, i, (unsigned)c->r[R_CX] & 0xff, 0); }
+
+/* Register forms of 32/64-bit shifts and rotates, chosen at decode time in
+ * 64-bit mode (fastpath.c): the same shift(), without the operand fetch. */
+static void shift_reg(struct cpu *c, const struct insn *i, unsigned count, int sz)
+{
+    unsigned n = count & (sz == 8 ? 63u : 31u);
+    uint64_t v = sz == 8 ? c->r[i->rm] : (c->r[i->rm] & 0xffffffffull);
+    if (n)
+        v = shift(c, i->reg & 7, v, n, sz * 8);
+    c->r[i->rm] = v;
+    c->rip += i->len;
+}
+
+void fp_shift_r64_imm(struct cpu *c, const struct insn *i) { shift_reg(c, i, (unsigned)i->imm & 0xff, 8); }
+void fp_shift_r32_imm(struct cpu *c, const struct insn *i) { shift_reg(c, i, (unsigned)i->imm & 0xff, 4); }
+void fp_shift_r64_1(struct cpu *c, const struct insn *i) { shift_reg(c, i, 1, 8); }
+void fp_shift_r32_1(struct cpu *c, const struct insn *i) { shift_reg(c, i, 1, 4); }
+void fp_shift_r64_cl(struct cpu *c, const struct insn *i) { shift_reg(c, i, (unsigned)c->r[R_CX] & 0xff, 8); }
+void fp_shift_r32_cl(struct cpu *c, const struct insn *i) { shift_reg(c, i, (unsigned)c->r[R_CX] & 0xff, 4); }

@@ -25,12 +25,21 @@
  * Register". Setting any other bit is #GP(0). */
 #define MXCSR_WRITABLE 0x0000ffffu
 
-/* x87 state touched by MMX instructions. fpu.ftw holds the abridged tag
- * (FXSAVE form: one bit per physical register, 1 = valid). */
+/* x87 state touched by MMX instructions and FXSAVE. */
 #define FSW_ES        0x0080u
 #define FSW_TOP_MASK  0x3800u
-#define FTW_ALL_VALID 0x00ffu
-#define FTW_ALL_EMPTY 0x0000u
+
+/* The x87 tag word in the FXSAVE ("abridged") form: one bit per physical
+ * register, 1 = valid. vtx keeps fpu.ftw in this form; these two are the
+ * only places that know it. */
+static inline uint8_t fpu_tag_abridged(const struct cpu *c)
+{
+    return (uint8_t)c->fpu.ftw;
+}
+static inline void fpu_tag_set_abridged(struct cpu *c, uint8_t tags)
+{
+    c->fpu.ftw = tags;
+}
 
 /* SSE/SSE2 availability — SDM Vol. 3A "Checks for SIMD floating-point
  * ... / Table 'Exceptions ... Class 1..' ": #UD if CR0.EM = 1 or
@@ -44,10 +53,13 @@ static inline void sse_check(struct cpu *c)
 }
 
 /* A pending unmasked x87 exception (FSW.ES) is taken before an MMX
- * instruction — SDM Vol. 2 "Exception Conditions for ... MMX" (#MF). */
+ * instruction — SDM Vol. 1 "Exceptions That Can Occur When Executing MMX
+ * Instructions" (#MF). As for the waiting x87 instructions
+ * (x87_check_pending), only with CR0.NE = 1: the FERR#/IRQ 13 path of
+ * CR0.NE = 0 is not modelled. */
 static inline void x87_pending_check(struct cpu *c)
 {
-    if (c->fpu.fsw & FSW_ES)
+    if ((c->fpu.fsw & FSW_ES) && (c->cr0 & CR0_NE))
         cpu_fault_noerr(c, EXC_MF);
 }
 
@@ -69,7 +81,7 @@ static inline void mmx_check(struct cpu *c)
 static inline void mmx_enter(struct cpu *c)
 {
     c->fpu.fsw &= (uint16_t)~FSW_TOP_MASK;
-    c->fpu.ftw = FTW_ALL_VALID;
+    fpu_tag_set_abridged(c, 0xff);
 }
 
 /* MMn is bits 63:0 of physical register Rn; writing it sets bits 79:64

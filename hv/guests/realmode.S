@@ -48,8 +48,10 @@ _start:
     inc %cx
     cmp $9, %cx
     jb 1b
+    push %ax                            /* puts uses AL */
     mov $msg_fact, %si
     call puts
+    pop %ax
     call putdec
     mov $msg_nl, %si
     call puts

@@ -93,6 +93,33 @@ static void describe_stop(char *out, size_t len, const struct doutcome *o)
         snprintf(out, len, "%s", vector_name(o->vector));
 }
 
+/* The flags and registers undefined where the run stopped: a sequence that
+ * faults part-way has only executed the instructions before the faulting
+ * one. rip is the native stop RIP (INT3: after it; faults: the faulting
+ * instruction). */
+static void undef_at(const struct dcase *c, uint64_t rip, uint32_t *flags, uint16_t *regs)
+{
+    *flags = c->undef_flags;
+    *regs = c->undef_regs;
+    uint64_t start = DIFF_CODE + (uint64_t)c->code_off;
+    if (rip < start || rip >= start + (uint64_t)c->code_len || c->ninsn <= 0)
+        return;
+    int off = (int)(rip - start), k;
+    for (k = 0; k <= c->ninsn; k++)
+        if (c->insn_off[k] == off)
+            break;
+    if (k > c->ninsn || k == c->ninsn)
+        return;   /* not an instruction start, or the INT3: the whole case */
+    uint32_t u = 0;
+    uint16_t ur = 0;
+    for (int j = 0; j < k; j++) {
+        u = (u & ~c->fx[j].fdef) | c->fx[j].fundef;
+        ur |= c->fx[j].undef_regs;
+    }
+    *flags = u;
+    *regs = ur;
+}
+
 uint32_t compare_outcomes(const struct dcase *c, const struct doutcome *a,
                           const struct doutcome *b, char *whybuf, size_t whylen)
 {
@@ -122,19 +149,22 @@ uint32_t compare_outcomes(const struct dcase *c, const struct doutcome *a,
         d |= DIFF_F_ADDR;
         add(&w, "#PF address: native %#" PRIx64 ", vtx %#" PRIx64, a->addr, b->addr);
     }
+    uint32_t undef_flags;
+    uint16_t undef_regs;
+    undef_at(c, a->st.rip, &undef_flags, &undef_regs);
     if (a->st.rip != b->st.rip) {
         d |= DIFF_F_RIP;
         add(&w, "rip: native %#" PRIx64 ", vtx %#" PRIx64, a->st.rip, b->st.rip);
     }
     for (int i = 0; i < 16; i++) {
-        if ((c->undef_regs >> i) & 1)
+        if ((undef_regs >> i) & 1)
             continue;
         if (a->st.r[i] != b->st.r[i]) {
             d |= DIFF_F_GPR;
             add(&w, "%s: native %#" PRIx64 ", vtx %#" PRIx64, reg64_name(i), a->st.r[i], b->st.r[i]);
         }
     }
-    uint64_t fm = DIFF_RFLAGS_CMP & ~(uint64_t)c->undef_flags;
+    uint64_t fm = DIFF_RFLAGS_CMP & ~(uint64_t)undef_flags;
     uint64_t fx = (a->st.rflags ^ b->st.rflags) & fm;
     if (fx) {
         char f[96], fa[96], fb[96];

@@ -89,7 +89,7 @@ struct dcase {
     uint32_t need;                   /* FEAT_* the code needs */
     /* When vtx does not advertise `need` but the SDM says the bytes then
      * mean another instruction (LZCNT -> BSR, TZCNT -> BSF): native runs
-     * the code with code[alt_off] = 0x90 (same length), with these masks. */
+     * the code with code[alt_off] (the F3) = 0x3E, with these masks. */
     int alt_off;
     uint32_t alt_undef_flags;
     uint16_t alt_undef_regs;

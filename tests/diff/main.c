@@ -32,6 +32,7 @@ struct opts {
     bool minimize;
     bool native_only;
     bool self_check;          /* native vs native: checks the harness */
+    uint32_t assume;          /* features treated as advertised by vtx */
 };
 
 /* Mismatch classes: "<mnemonic>: <fields>" with a count and an example. */
@@ -52,7 +53,7 @@ struct ctx {
     uint64_t hist[34];        /* this group's native stops: vectors, 32 other, 33 skipped */
 };
 
-static struct dcase cur_case, nat_case, min_case, try_case;
+static struct dcase cur_case, nat_case, min_case, try_case, sub_case;
 static struct doutcome out_nat, out_vtx, tmp_nat, tmp_vtx;
 
 static void usage(void)
@@ -60,7 +61,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: diffcheck [--seed S] [--count N] [--template NAME|all] [--random]\n"
             "                 [--regress FILE] [--case LINE] [--max-print K] [--no-minimize]\n"
-            "                 [--native-only] [--self-check] [--list] [-v]\n");
+            "                 [--native-only] [--self-check] [--assume FEAT,..] [--list] [-v]\n");
 }
 
 static double now(void)
@@ -84,7 +85,8 @@ static void feat_str(uint32_t f, char *out, size_t len)
 /* The case the native side runs and the masks to use, given what vtx
  * advertises: an instruction vtx does not advertise must raise #UD there,
  * so natively it becomes UD2 (same RIP, same state at the fault) — except
- * LZCNT/TZCNT, which the SDM says execute as BSR/BSF without the feature. */
+ * LZCNT/TZCNT, which the SDM says execute as BSR/BSF without the feature:
+ * natively their F3 becomes a DS override (ignored in 64-bit mode). */
 static void native_version(struct ctx *x, const struct dcase *c, struct dcase *n)
 {
     *n = *c;
@@ -92,7 +94,7 @@ static void native_version(struct ctx *x, const struct dcase *c, struct dcase *n
     if (!missing)
         return;
     if (c->alt_off >= 0 && !(missing & ~(FEAT_LZCNT | FEAT_BMI1))) {
-        n->code[c->alt_off] = 0x90;
+        n->code[c->alt_off] = 0x3e;   /* F3 -> DS override: ignored, same length */
         n->undef_flags = c->alt_undef_flags;
         n->undef_regs = c->alt_undef_regs;
         return;
@@ -225,24 +227,79 @@ static bool subsequence(const struct dcase *c, uint32_t keep, struct dcase *out)
  * of fields) persists. */
 static bool minimize(struct ctx *x, const struct dcase *c, uint32_t d, struct dcase *best)
 {
-    if (c->ninsn <= 1 || c->alt_off >= 0)
+    /* Cases run natively in another form (vtx lacks a feature) keep it. */
+    if (c->ninsn <= 1 || (c->need & ~x->vtx_feat))
         return false;
     uint32_t keep = (1u << c->ninsn) - 1;
-    bool changed = false;
+    bool changed = false, again = true;
     char why[2048];
-    for (int k = 0; k < c->ninsn; k++) {
-        uint32_t k2 = keep & ~(1u << k);
-        if (!k2 || !subsequence(c, k2, &try_case))
-            continue;
-        uint32_t d2 = run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why);
-        if (d2 & d) {
-            keep = k2;
-            changed = true;
+    while (again) {
+        again = false;
+        for (int k = 0; k < c->ninsn; k++) {
+            uint32_t k2 = keep & ~(1u << k);
+            if (k2 == keep || !k2 || !subsequence(c, k2, &try_case))
+                continue;
+            if (run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why) & d) {
+                keep = k2;
+                changed = again = true;
+            }
         }
     }
     if (changed)
         subsequence(c, keep, best);
     return changed;
+}
+
+/* Simplifies the initial state while the mismatch (same fields) persists:
+ * registers to zero, the random data fill to zero (keeping the bytes the
+ * case placed), status flags clear, XMM registers to zero. */
+static void shrink_state(struct ctx *x, struct dcase *c, uint32_t d)
+{
+    char why[2048];
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || !c->init.r[i])
+            continue;
+        try_case = *c;
+        try_case.init.r[i] = 0;
+        if (run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why) & d)
+            *c = try_case;
+    }
+    if (c->fill_seed) {
+        static uint8_t base[DIFF_DATA_SIZE];
+        fill_data(base, c->fill_seed);
+        try_case = *c;
+        try_case.fill_seed = 0;
+        for (size_t k = 0; k < DIFF_DATA_SIZE; k++)
+            try_case.data[k] = c->data[k] == base[k] ? 0 : c->data[k];
+        if (run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why) & d)
+            *c = try_case;
+    }
+    if (c->init.rflags & (FL_ARITH | FL_DF)) {
+        try_case = *c;
+        try_case.init.rflags &= ~(uint64_t)FL_ARITH;
+        if (run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why) & d)
+            *c = try_case;
+    }
+    for (int i = 0; i < 16; i++) {
+        if (!c->init.xmm[i][0] && !c->init.xmm[i][1])
+            continue;
+        try_case = *c;
+        try_case.init.xmm[i][0] = try_case.init.xmm[i][1] = 0;
+        if (run_both(x, &try_case, &tmp_nat, &tmp_vtx, why, sizeof why) & d)
+            *c = try_case;
+    }
+}
+
+static bool class_known(struct ctx *x, const struct dcase *c, uint32_t d, const char *why)
+{
+    char mn[64], fields[128], key[200];
+    first_mnemonic(c->text[0] ? c->text : "?", mn, sizeof mn);
+    field_names(d, why, fields, sizeof fields);
+    snprintf(key, sizeof key, "%.63s: %.127s", mn, fields);
+    for (int i = 0; i < x->nclasses; i++)
+        if (!strcmp(x->classes[i].key, key))
+            return true;
+    return false;
 }
 
 static void print_mismatch(struct ctx *x, const char *group, uint64_t n, const struct dcase *c,
@@ -294,8 +351,14 @@ static bool check_case(struct ctx *x, const char *group, struct dcase *c, uint64
     x->mismatches++;
     (*group_mism)++;
     const struct dcase *rep = c;
-    if (x->o.minimize && minimize(x, c, d, &min_case)) {
-        /* Show the minimized case with its own outcomes. */
+    bool show = (int64_t)*group_mism <= x->o.max_print;
+    if (x->o.minimize && (show || !class_known(x, c, d, why))) {
+        /* Minimize what will be shown: fewer instructions, simpler state;
+         * then run the result again for its own outcomes. */
+        min_case = *c;
+        if (minimize(x, c, d, &sub_case))
+            min_case = sub_case;
+        shrink_state(x, &min_case, d);
         char why2[4096];
         uint32_t d2 = run_both(x, &min_case, &out_nat, &out_vtx, why2, sizeof why2);
         if (d2) {
@@ -311,7 +374,7 @@ static bool check_case(struct ctx *x, const char *group, struct dcase *c, uint64
         field_names(d, why, f, sizeof f);
         snprintf(first, firstlen, "%s: %s", rep->text[0] ? first_mnemonic(rep->text, mn, sizeof mn) : "?", f);
     }
-    if ((int64_t)*group_mism <= x->o.max_print)
+    if (show)
         print_mismatch(x, group, *group_mism, rep, why, d);
     record_class(x, rep, d, why);
     return false;
@@ -411,6 +474,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
         else if (!strcmp(a, "--no-minimize")) o->minimize = false;
         else if (!strcmp(a, "--native-only")) o->native_only = true;
         else if (!strcmp(a, "--self-check")) o->self_check = true;
+        else if (!strcmp(a, "--assume")) {
+            NEEDV();
+            for (int k = 0; k < FEAT_COUNT; k++)
+                if (strstr(v, feat_names[k]))
+                    o->assume |= 1u << k;
+        }
         else if (!strcmp(a, "-v")) o->verbose = true;
         else if (!strcmp(a, "--list")) {
             for (int k = 0; k < families_count; k++)
@@ -471,7 +540,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "diffcheck: vtx runner cannot start: %s\n", out_vtx.msg);
             return 2;
         }
-        x.vtx_feat = runner_features(x.vtx);
+        x.vtx_feat = runner_features(x.vtx) | x.o.assume;
     }
     char hf[160], vf[160];
     feat_str(x.host_feat, hf, sizeof hf);

@@ -331,6 +331,10 @@ void random_case(struct dcase *c, struct rng *r, uint32_t feat)
     static const int indexes[4] = { 8, 9, 10, 11 };
     struct rctx x;
     t_begin(&x.t, c, r, "random");
+    for (int i = 0; i < 16; i++) {
+        c->init.xmm[i][0] = rng_chance(r, 4) ? pool_value(r, 8) : rng_next(r);
+        c->init.xmm[i][1] = rng_chance(r, 4) ? pool_value(r, 8) : rng_next(r);
+    }
     x.feat = feat;
     x.B = bases[rng_below(r, 6)];
     x.X = indexes[rng_below(r, 4)];

@@ -172,6 +172,8 @@ int case_parse(const char *line, struct dcase *c, char *err, size_t errlen)
     c->ninsn = 1;
     c->insn_off[0] = 0;
     c->fx[0].need = c->need;
+    c->fx[0].fundef = c->undef_flags;
+    c->fx[0].undef_regs = c->undef_regs;
     case_finish(c);
     return 1;
 }

@@ -13,6 +13,13 @@
 
 #define VTX_RAM     (32ull << 20)
 #define PT_BASE     0x00100000ull          /* PML4, PDPT, PD, PT: 4 pages */
+/* A 64-bit TSS like Linux's for a task without ioperm(): the I/O bitmap
+ * offset lies beyond the limit, so IN/OUT at CPL 3 raise #GP(0). It sits on
+ * a supervisor-only page between the code and the data pages (unmapped
+ * natively; the generators never address it). */
+#define TSS_BASE    (DIFF_CODE + 0x8000)
+#define TSS_LIMIT   0x67
+#define USER_TR     0x40
 #define VTX_BUDGET  2000000ull             /* instructions before "timeout" */
 
 /* Ring-3 selectors as Linux uses them (__USER_CS, __USER_DS). */
@@ -49,6 +56,10 @@ static void build_page_tables(void)
     pt[(DIFF_CODE >> 12) & 511] = DIFF_CODE | PTE_P | PTE_U;
     for (uint64_t a = DIFF_DATA; a < DIFF_DATA_END; a += DIFF_PAGE)
         pt[(a >> 12) & 511] = a | PTE_P | PTE_W | PTE_U | PTE_NX;
+    pt[(TSS_BASE >> 12) & 511] = TSS_BASE | PTE_P | PTE_W | PTE_NX;
+    uint8_t *tss = phys_ptr(vm, TSS_BASE, DIFF_PAGE);
+    memset(tss, 0, DIFF_PAGE);
+    tss[0x66] = TSS_LIMIT + 1;     /* I/O map base address: past the limit */
 }
 
 static void load_memory(const struct dcase *c)
@@ -78,16 +89,19 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
 {
     cpu_reset(c);
     cpu_set_long64(c, PT_BASE);
-    /* As Linux runs user code here: NX on, CR0.AM (alignment checks when
-     * RFLAGS.AC = 1 at CPL 3), SSE enabled. */
-    c->efer |= EFER_NXE;
-    c->cr0 |= CR0_AM | CR0_MP | CR0_NE;
-    c->cr0 &= ~(CR0_EM | CR0_TS);
-    c->cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    /* As Linux runs user code here: CR0 = PG AM WP NE ET MP PE (so SMSW
+     * reads 0x33 as natively), NX and SYSCALL enabled, SSE enabled. */
+    c->efer |= EFER_NXE | EFER_SCE;
+    c->cr0 = CR0_PG | CR0_AM | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
+    c->cr4 |= CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
     set_user_seg(&c->seg[S_CS], USER_CS, SEGT_CODE | SEGT_READABLE | SEGT_ACCESSED, AR_L);
     set_user_seg(&c->seg[S_SS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
     set_user_seg(&c->seg[S_DS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
     set_user_seg(&c->seg[S_ES], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
+    c->tr.sel = USER_TR;
+    c->tr.base = TSS_BASE;
+    c->tr.limit = TSS_LIMIT;
+    c->tr.ar = SYS_TSS_BUSY | AR_P;
     cpu_update_mode(c);
     memcpy(c->r, k->init.r, sizeof c->r);
     int off = k->code_off < 0 ? 0 : k->code_off >= (int)DIFF_PAGE ? (int)DIFF_PAGE - 1 : k->code_off;

@@ -44,6 +44,37 @@ struct key_count {
 static struct key_count keys[MAX_KEYS];
 static int nkeys;
 
+/* Disagreement classes, with the first example of each. */
+#define MAX_FAILS 512
+struct fail_class {
+    char key[120];
+    uint64_t n;
+    char example[400];
+};
+static struct fail_class fails[MAX_FAILS];
+static int nfails;
+
+static struct fail_class *fail_class(const char *k)
+{
+    for (int i = 0; i < nfails; i++)
+        if (!strcmp(fails[i].key, k)) {
+            fails[i].n++;
+            return NULL;
+        }
+    if (nfails >= MAX_FAILS)
+        return NULL;
+    struct fail_class *f = &fails[nfails++];
+    snprintf(f->key, sizeof f->key, "%s", k);
+    f->n = 1;
+    return f;
+}
+
+static int cmp_fail(const void *a, const void *b)
+{
+    const struct fail_class *x = a, *y = b;
+    return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->key, y->key);
+}
+
 static void count_key(const char *k)
 {
     for (int i = 0; i < nkeys; i++)
@@ -237,6 +268,20 @@ static void hex(const uint8_t *b, int n, char *out)
     else out[0] = 0;
 }
 
+/* Zydis 4.0 quirk: with a 0x67 prefix, REX.B = 1 and SIB.base = 101 with
+ * mod = 00, Zydis reports base R13D and no displacement (while counting
+ * the disp32 in the length). The SDM ("Special Cases of REX Encodings")
+ * says no base, disp32, REX.B ignored: do not compare the operand there. */
+static bool zydis_sib_quirk(const uint8_t *b, const ZydisDecodedInstruction *z)
+{
+    bool a67 = false;
+    for (int i = 0; i < z->raw.prefix_count; i++)
+        if (z->raw.prefixes[i].value == 0x67)
+            a67 = true;
+    (void)b;
+    return a67 && z->raw.rex.B && z->raw.modrm.mod == 0 && z->raw.modrm.rm == 4 && z->raw.sib.base == 5;
+}
+
 static const char *vtx_status(enum decode_status st)
 {
     switch (st) {
@@ -245,6 +290,38 @@ static const char *vtx_status(enum decode_status st)
     case DEC_UD: return "#UD";
     default: return "too-long";
     }
+}
+
+static void opcode_key(const ZydisDecodedInstruction *z, char *key, size_t len)
+{
+    int mp = mandatory_pfx(z);
+    char ext[16] = "";
+    if ((z->attributes & ZYDIS_ATTRIB_HAS_MODRM) && z->encoding == ZYDIS_INSTRUCTION_ENCODING_LEGACY)
+        snprintf(ext, sizeof ext, "/%u", (unsigned)(z->raw.modrm.reg & 7));
+    snprintf(key, len, "%s%s%02x%s %s",
+             mp == P_66 ? "66 " : mp == P_F3 ? "f3 " : mp == P_F2 ? "f2 " : "",
+             z->encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY ? "vex/evex " :
+             z->opcode_map == ZYDIS_OPCODE_MAP_0F ? "0f " : z->opcode_map == ZYDIS_OPCODE_MAP_0F38 ? "0f 38 " :
+             z->opcode_map == ZYDIS_OPCODE_MAP_0F3A ? "0f 3a " : "",
+             z->opcode, ext, ZydisMnemonicGetString(z->mnemonic));
+}
+
+/* The opcode bytes of an instruction vtx decoded (prefixes skipped). */
+static void vtx_key(const uint8_t *b, const struct insn *in, char *key, size_t len)
+{
+    int i = 0;
+    while (i < 14 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
+                      b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x64 ||
+                      b[i] == 0x65 || (b[i] & 0xf0) == 0x40))
+        i++;
+    char op[16];
+    if (b[i] == 0x0f && (b[i + 1] == 0x38 || b[i + 1] == 0x3a))
+        snprintf(op, sizeof op, "0f %02x %02x", b[i + 1], b[i + 2]);
+    else if (b[i] == 0x0f)
+        snprintf(op, sizeof op, "0f %02x", b[i + 1]);
+    else
+        snprintf(op, sizeof op, "%02x", b[i]);
+    snprintf(key, len, "%s /%d (%s)", op, in->reg & 7, opdefs[in->def].name ? opdefs[in->def].name : "?");
 }
 
 int main(int argc, char **argv)
@@ -304,7 +381,7 @@ int main(int argc, char **argv)
                     int zb = zreg_index(o->mem.base), zi = zreg_index(o->mem.index);
                     int zs_ = o->mem.scale == 8 ? 3 : o->mem.scale == 4 ? 2 : o->mem.scale == 2 ? 1 : 0;
                     int64_t zd = o->mem.disp.has_displacement ? o->mem.disp.value : 0;
-                    if (zb < 0 || zi < 0)
+                    if (zb < 0 || zi < 0 || zydis_sib_quirk(b, &z))
                         break;
                     if (zb != in.base || zi != in.index || (zi != EA_NONE && zs_ != in.scale) ||
                         zd != (int64_t)in.disp) {
@@ -338,17 +415,7 @@ int main(int argc, char **argv)
                 s.fail_valid_zydis++;
             } else {
                 char key[80];
-                int len = z.raw.modrm.offset ? z.raw.modrm.offset : z.length;
-                (void)len;
-                snprintf(key, sizeof key, "%s%s%02x%s %s",
-                         mandatory_pfx(&z) == P_66 ? "66 " : mandatory_pfx(&z) == P_F3 ? "f3 " :
-                         mandatory_pfx(&z) == P_F2 ? "f2 " : "",
-                         z.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY ? "vex/evex " :
-                         z.opcode_map == ZYDIS_OPCODE_MAP_0F ? "0f " : z.opcode_map == ZYDIS_OPCODE_MAP_0F38 ? "0f 38 " :
-                         z.opcode_map == ZYDIS_OPCODE_MAP_0F3A ? "0f 3a " : "",
-                         z.opcode, (z.attributes & ZYDIS_ATTRIB_HAS_MODRM) && z.encoding == ZYDIS_INSTRUCTION_ENCODING_LEGACY ?
-                         (char[]){ '/', (char)('0' + z.raw.modrm.reg), 0 } : "",
-                         ZydisMnemonicGetString(z.mnemonic));
+                opcode_key(&z, key, sizeof key);
                 count_key(key);
                 s.not_impl++;
             }
@@ -360,24 +427,37 @@ int main(int argc, char **argv)
         }
         if (why[0]) {
             s.fail++;
-            if ((int64_t)s.fail <= max_print || verbose) {
-                char h[64], dis[128] = "(invalid)";
-                hex(b, 15, h);
-                if (zok)
-                    ZydisFormatterFormatInstruction(&fmt, &z, ops, z.operand_count_visible, dis, sizeof dis, 0, ZYAN_NULL);
-                printf("DISAGREE %s\n  bytes: %s\n  zydis: %s\n  vtx:   %s%s%s\n", why, h, dis, vtx_status(st),
-                       st == DEC_OK ? " " : "", st == DEC_OK ? (opdefs[in.def].name ? opdefs[in.def].name : "?") : "");
-            }
+            char key[120], ok[80], h[64], dis[128] = "(invalid)";
+            if (st == DEC_OK)
+                vtx_key(b, &in, ok, sizeof ok);
+            else
+                opcode_key(&z, ok, sizeof ok);
+            snprintf(key, sizeof key, "%.*s: %s", (int)strcspn(why, ":,("), why, ok);
+            hex(b, 15, h);
+            if (zok)
+                ZydisFormatterFormatInstruction(&fmt, &z, ops, z.operand_count_visible, dis, sizeof dis, 0, ZYAN_NULL);
+            struct fail_class *f = fail_class(key);
+            if (f)
+                snprintf(f->example, sizeof f->example, "bytes %s | zydis: %s | %s", h, dis, why);
+            if (verbose)
+                printf("DISAGREE %s\n  bytes: %s\n  zydis: %s\n", why, h, dis);
         }
     }
+    qsort(fails, (size_t)nfails, sizeof fails[0], cmp_fail);
+    if (nfails)
+        printf("disagreements by class (count, first example):\n");
+    for (int i = 0; i < nfails && i < max_print; i++)
+        printf("  %6" PRIu64 "  %s\n          %s\n", fails[i].n, fails[i].key, fails[i].example);
+    if (nfails > max_print)
+        printf("  ... %d more classes\n", nfails - max_print);
     qsort(keys, (size_t)nkeys, sizeof keys[0], cmp_key);
     printf("not implemented by vtx (zydis decodes, vtx #UD), top opcodes:\n");
     for (int i = 0; i < nkeys && i < 40; i++)
         printf("  %8" PRIu64 "  %s\n", keys[i].n, keys[i].key);
     if (s.fail)
-        printf("FAIL zydis/decoder: %" PRIu64 " disagreements in %" PRIu64 " inputs (length %" PRIu64
+        printf("FAIL zydis/decoder: %" PRIu64 " disagreements (%d classes) in %" PRIu64 " inputs (length %" PRIu64
                ", vtx-only valid %" PRIu64 ", vtx #UD on a decoded opcode %" PRIu64 ", memory operand %" PRIu64 ")\n",
-               s.fail, s.total, s.fail_len, s.fail_valid_vtx, s.fail_valid_zydis, s.fail_mem);
+               s.fail, nfails, s.total, s.fail_len, s.fail_valid_vtx, s.fail_valid_zydis, s.fail_mem);
     else
         printf("PASS zydis/decoder: %" PRIu64 " inputs\n", s.total);
     printf("zydis-oracle: seed %" PRIu64 ": %" PRIu64 " inputs: both valid %" PRIu64 ", both invalid %" PRIu64

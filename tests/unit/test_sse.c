@@ -1041,6 +1041,10 @@ static void mmx_x87_state(struct tcase *t)
     EXPECT_EQ(t, RUN(0x0f, 0xfc, 0xc1), EXC_MF);
     EXPECT_EQ(t, c->fpu.ftw, 0x0f);
     EXPECT_EQ(t, RUN(0x0f, 0x77), EXC_MF);
+    c->cr0 &= ~CR0_NE;                                                         /* FERR# path: not modelled */
+    EXPECT_EQ(t, RUN(0x0f, 0xfc, 0xc1), -1);
+    c->cr0 |= CR0_NE;
+    c->fpu.ftw = 0x0f;
     c->fpu.fsw = 0x1800;
     /* A faulting MMX store leaves the x87 state alone. */
     c->r[R_AX] = XPAGE + 0x1000;
@@ -1418,6 +1422,46 @@ static void masked_stores(struct tcase *t)
     EXPECT_EQ(t, RUN(0x66, 0x0f, 0xf7, 0x01), EXC_UD);                         /* memory form */
 }
 
+/* 32-bit protected mode (flat, paging off): no REX, XMM0-7 only in the
+ * FXSAVE image, 16-bit addressing with 67h, segment limits. */
+static void legacy_mode_forms(struct tcase *t)
+{
+    fresh_cpu();
+    cpu_set_flat32(c);
+    c->cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    union xmm one = { .d = { 0x3f800000, 0x40000000, 0x40400000, 0x40800000 } };
+    put(DATA, &one, 16);
+    c->r[R_AX] = DATA;
+    c->xmm[0] = one;
+    EXPECT_EQ(t, RUN(0x0f, 0x58, 0x00), -1);                                   /* addps xmm0, [eax] */
+    EXPECT(t, c->xmm[0].d[0] == 0x40000000 && c->xmm[0].d[3] == 0x41000000);
+    c->r[R_CX] = 0x12345678;
+    EXPECT_EQ(t, RUN(0x66, 0x0f, 0x6e, 0xc1), -1);                             /* movd xmm0, ecx */
+    EXPECT(t, c->xmm[0].q[0] == 0x12345678 && c->xmm[0].q[1] == 0);
+    put(0x7000, &one, 16);
+    c->r[R_BX] = 0xdead7000;                                                   /* only BX counts */
+    EXPECT_EQ(t, RUN(0x67, 0x0f, 0x28, 0x0f), -1);                             /* movaps xmm1, [bx] */
+    EXPECT(t, !memcmp(&c->xmm[1], &one, 16));
+    set_fpu_sample();
+    fill(DATA, 0xaa, 512);
+    EXPECT_EQ(t, RUN(0x0f, 0xae, 0x00), -1);                                   /* fxsave [eax] */
+    uint8_t img[512];
+    get(DATA, img, 512);
+    EXPECT(t, !memcmp(img + 160, c->xmm, 128) && img[288] == 0xaa && img[415] == 0xaa);
+    memset(img + 160, 0, 256);
+    put(DATA, img, 512);
+    EXPECT_EQ(t, RUN(0x0f, 0xae, 0x08), -1);                                   /* fxrstor: XMM8-15 untouched */
+    EXPECT(t, c->xmm[7].q[0] == 0 && c->xmm[8].b[0] == 0x80 + 8 * 3);
+    /* A 16-byte operand past the DS limit: #GP(0); past the SS limit: #SS(0). */
+    c->mxcsr = 0x1f80;
+    c->seg[S_DS].limit = DATA + 8;
+    EXPECT_EQ(t, RUN(0x0f, 0x10, 0x00), EXC_GP);                               /* movups xmm0, [eax] */
+    c->seg[S_SS].limit = DATA + 8;
+    c->r[R_BP] = DATA;
+    EXPECT_EQ(t, RUN(0x0f, 0x10, 0x45, 0x00), EXC_SS);                         /* movups xmm0, [ebp+0] */
+    EXPECT_EQ(t, c->stopped_error, 0);
+}
+
 int main(void)
 {
     char err[200];
@@ -1445,6 +1489,7 @@ int main(void)
         TEST(cvt_mmx_forms),
         TEST(rcp_rsqrt_bounds),
         TEST(masked_stores),
+        TEST(legacy_mode_forms),
     };
     int st = RUN_TESTS(tests);
     machine_free(m);
