@@ -49,7 +49,7 @@ static void read_exit(struct exit_info *e)
     e->qualification = vmr(VMCS_EXIT_QUALIFICATION);
     e->rip = vmr(VMCS_GUEST_RIP);
     e->insn_len = (uint32_t)vmr(VMCS_EXIT_INSTRUCTION_LEN);
-    e->insn_info = (uint32_t)vmr(VMCS_EXIT_INSTRUCTION_INFO);
+    e->insn_info = 0;                       /* read by the handlers that use it */
     e->injected = false;
 }
 
@@ -68,8 +68,17 @@ static void record(struct vm *vm, const struct exit_info *e)
  * handled without ending the VM: deliver the event again at the next
  * entry, unless the handler injected one itself. "Information for VM
  * Exits That Occur During Event Delivery"; "Event Injection". */
+static bool during_delivery_possible(uint32_t basic)
+{
+    return basic == EXIT_REASON_EXCEPTION_NMI || basic == EXIT_REASON_EPT_VIOLATION ||
+           basic == EXIT_REASON_EPT_MISCONFIG || basic == EXIT_REASON_TASK_SWITCH ||
+           basic == EXIT_REASON_APIC_ACCESS;
+}
+
 static void redeliver(struct vm *vm, const struct exit_info *e)
 {
+    if (!during_delivery_possible(e->basic))
+        return;
     uint64_t idt = vmr(VMCS_IDT_VECTORING_INFO);
     if (!(idt & INTR_INFO_VALID) || e->injected || vm->state != VM_RUNNING)
         return;

@@ -121,8 +121,10 @@ void exit_io(struct vm *vm, struct exit_info *e)
         exit_unexpected(vm, e);
         return;
     }
-    if (q & IOQ_STRING)
+    if (q & IOQ_STRING) {
+        e->insn_info = (uint32_t)vmr(VMCS_EXIT_INSTRUCTION_INFO);
         io_string(vm, e, port, size, in, (q & IOQ_REP) != 0);
+    }
     else
         io_simple(vm, e, port, size, in);
 }

@@ -8,7 +8,7 @@
 #include "x86_vmx.h"
 #include "hypercall.h"
 
-#define HV_MAX_VMS        16
+#define HV_MAX_VMS        24
 #define HV_NAME_MAX       24
 #define HV_EXIT_RING      16      /* last N exits kept per VM for post-mortem */
 #define HV_MAX_MODULES    HV_MAX_VMS

@@ -38,8 +38,8 @@ void skip_instruction(struct vm *vm, struct exit_info *e)
 {
     (void)vm;
     uint64_t rip = e->rip + e->insn_len;
-    if (!guest_64bit_code())
-        rip &= 0xffffffffull;
+    if (rip > 0xffffffffull && !guest_64bit_code())
+        rip &= 0xffffffffull;                       /* EIP wraps outside 64-bit mode */
     vmwrite(VMCS_GUEST_RIP, rip);
     uint64_t intr = vmr(VMCS_GUEST_INTERRUPTIBILITY);
     if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))

@@ -10,7 +10,9 @@
  *   slices=N                   stop a VM after N slices (default 0: never)
  *   verbose                    log every VM switch
  * Each module line's own words (they stay in the guest's command line too):
- *   name=NAME    the VM's name (default: file name without extension)
+ *   name=NAME    the VM's name (default: the file name without extension
+ *                if the string starts with it, as with QEMU and vtx; else
+ *                module<i>)
  *   mem=MIB      its RAM in MiB (default 8)
  *   expect=exit:N|exit|halt|ept|triple|unexpected|any
  *                how it should end (default: exit status 0 or a halt) */
@@ -81,18 +83,27 @@ bool parse_expect(const char *v, enum vm_expect *e, int64_t *status)
     return true;
 }
 
-/* Default VM name: the module's file name without directory or extension. */
-static void default_name(const char *cmdline, char *name)
+/* Default VM name: the module's file name without directory or extension
+ * when its string starts with one (QEMU and vtx pass "file args"; GRUB
+ * passes only the arguments), else "module<i>". */
+static void default_name(const char *cmdline, uint32_t i, char *name)
 {
     const char *s = cmdline, *e = cmdline;
     while (*e && *e != ' ') e++;
+    bool file = e > s;
+    for (const char *p = s; p < e; p++)
+        if (*p == '=') file = false;
+    if (!file) {
+        snprintf(name, HV_NAME_MAX, "module%u", i);
+        return;
+    }
     for (const char *p = s; p < e; p++)
         if (*p == '/') s = p + 1;
     const char *dot = e;
     for (const char *p = s; p < e; p++)
         if (*p == '.') dot = p;
     size_t n = (size_t)(dot - s);
-    if (n == 0) { s = "guest"; n = 5; }
+    if (n == 0) { snprintf(name, HV_NAME_MAX, "module%u", i); return; }
     if (n >= HV_NAME_MAX) n = HV_NAME_MAX - 1;
     memcpy(name, s, n);
     name[n] = 0;
@@ -109,7 +120,7 @@ static void module_parse(struct module_spec *m, uint32_t i)
     memcpy(m->cmdline, mb_module_string(i), n);
     m->cmdline[n] = 0;
     if (!word_value(m->cmdline, "name", m->name, sizeof m->name))
-        default_name(m->cmdline, m->name);
+        default_name(m->cmdline, i, m->name);
     m->mem = 8ull << 20;
     if (word_value(m->cmdline, "mem", v, sizeof v)) {
         uint64_t mib = parse_u64(v);

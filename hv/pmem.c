@@ -1,7 +1,9 @@
-/* Physical memory for VMs and VMX structures: a bump allocator over the
+/* Physical memory for VMs and VMX structures: two bump allocators over the
  * multiboot memory map's available RAM below 4 GiB (identity-mapped by
- * kern/boot.S), skipping hv's image and the modules still to be loaded.
- * Nothing is freed: VMs live until hv ends. */
+ * kern/boot.S), skipping hv's image and the modules still to be loaded:
+ * pages grow up from the bottom, 2-MiB aligned guest RAM grows down from
+ * the top (so that alignment wastes nothing). Nothing is freed: VMs live
+ * until hv ends. */
 #include "hv.h"
 
 extern char __image_end[];
@@ -9,7 +11,7 @@ extern char __image_end[];
 #define MAX_RESERVED (HV_MAX_MODULES + 2)
 static struct { uint64_t start, end; } reserved[MAX_RESERVED];
 static int nreserved;
-static uint64_t cursor = 0x100000;
+static uint64_t cursor = 0x100000, top = 4ull << 30;
 /* The memory map, copied: the multiboot information may lie in memory
  * that pmem hands out. */
 #define MAX_RAM 32
@@ -65,12 +67,46 @@ static uint64_t fit(uint64_t p, uint64_t size, uint64_t align)
     return 0;
 }
 
+/* The highest aligned [p, p+size) below `top` and above `cursor` that is
+ * available RAM overlapping nothing reserved; 0 if none. */
+static uint64_t fit_down(uint64_t size, uint64_t align)
+{
+    for (int r = nram - 1; r >= 0; r--) {
+        uint64_t end = ram[r].end < top ? ram[r].end : top;
+        if (end < size)
+            continue;
+        uint64_t q = (end - size) & ~(align - 1);
+        for (bool moved = true; moved && q >= ram[r].start && q >= cursor;) {
+            moved = false;
+            for (int i = 0; i < nreserved; i++)
+                if (q < reserved[i].end && q + size > reserved[i].start) {
+                    if (reserved[i].start < size) return 0;
+                    q = (reserved[i].start - size) & ~(align - 1);
+                    moved = true;
+                }
+        }
+        if (q >= ram[r].start && q >= cursor && q + size <= end)
+            return q;
+    }
+    return 0;
+}
+
 void *pmem_alloc(uint64_t size, uint64_t align)
 {
-    uint64_t p = fit(cursor, size, align);
+    uint64_t p;
+    if (align >= (2ull << 20)) {
+        p = fit_down(size, align);
+        if (p)
+            top = p;
+    } else {
+        p = fit(cursor, size, align);
+        if (p && p + size > top)
+            p = 0;
+        if (p)
+            cursor = p + size;
+    }
     if (!p)
         return NULL;
-    cursor = p + size;
     memset((void *)p, 0, size);
     return (void *)p;
 }
@@ -78,8 +114,11 @@ void *pmem_alloc(uint64_t size, uint64_t align)
 uint64_t pmem_free_bytes(void)
 {
     uint64_t total = 0;
-    for (int r = 0; r < nram; r++)
-        if (ram[r].end > cursor)
-            total += ram[r].end - (ram[r].start > cursor ? ram[r].start : cursor);
+    for (int r = 0; r < nram; r++) {
+        uint64_t start = ram[r].start > cursor ? ram[r].start : cursor;
+        uint64_t end = ram[r].end < top ? ram[r].end : top;
+        if (end > start)
+            total += end - start;
+    }
     return total;
 }

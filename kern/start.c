@@ -22,9 +22,19 @@ bool cpu_is_intel(void)
     return r.b == 0x756e6547 && r.d == 0x49656e69 && r.c == 0x6c65746e;  /* GenuineIntel */
 }
 
+/* Firmware may leave the 8259 PICs unmasked with IRQ 0 at vector 8, so
+ * a timer tick during a test's STI window would look like a #DF: mask
+ * every line (OCW1) until a test sets up interrupts itself. */
+static void pic_mask_all(void)
+{
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
 void kern_start(uint32_t mbi)
 {
     mb_info = (struct multiboot_info *)(uint64_t)mbi;
+    pic_mask_all();
     serial_init();
     serial_putc('\n');               /* end the firmware's last line */
     gdt_init();

@@ -78,3 +78,25 @@ check-hv: $(HV_ELF) $(GUEST_KERNELS)
 
 bench-hv: $(HV_ELF)
 	bash bench/extra-hv.sh
+
+# Multiboot kernels written without kern/ (tests/hv/kernels/): an i386 ELF
+# in the OSDev "Bare Bones" style and an a.out-kludge flat binary.
+HV_TEST_KERNELS := $(O)/hv/kernels/barebones.elf $(O)/hv/kernels/aout.bin
+
+$(O)/hv/kernels/barebones.elf: tests/hv/kernels/barebones-boot.S tests/hv/kernels/barebones.c tests/hv/kernels/barebones.ld
+	@mkdir -p $(dir $@)
+	$(KCC) -m32 -c tests/hv/kernels/barebones-boot.S -o $(O)/hv/kernels/barebones-boot.o
+	$(KCC) -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -fno-stack-protector -Wall -Wextra -Werror \
+		-c tests/hv/kernels/barebones.c -o $(O)/hv/kernels/barebones.o
+	$(KCC) -m32 -nostdlib -static -no-pie -Wl,-T,tests/hv/kernels/barebones.ld -Wl,--build-id=none \
+		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -o $@ $(O)/hv/kernels/barebones-boot.o $(O)/hv/kernels/barebones.o
+
+$(O)/hv/kernels/aout.bin: tests/hv/kernels/aout.S
+	@mkdir -p $(dir $@)
+	$(KCC) -m32 -c $< -o $(O)/hv/kernels/aout.o
+	$(KCC) -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x200000 -Wl,--oformat=binary -Wl,-e,start \
+		-Wl,--build-id=none -Wl,-z,noexecstack -o $@ $(O)/hv/kernels/aout.o
+
+hv: $(HV_TEST_KERNELS)
+all: $(HV_TEST_KERNELS)
+check-hv: $(HV_TEST_KERNELS)

@@ -17,7 +17,12 @@ HV_EMULATORS="bochs"
 CHECK_ARGS="demos=all,tswitch,triple,halt"
 BUILTINS="primes realmode probe hostile tswitch triple halt"
 # Unmodified multiboot test kernels (tests/guest) run as VMs: name mem.
-KERNELS="alu:4 demo:4 exceptions:4 modes:4 privilege:4 sse:4 paging:16 string:16"
+KERNELS="alu:4 demo:4 exceptions:4 modes:4 privilege:4 sse:4 paging:24 string:16"
+# Multiboot kernels written without kern/ (tests/hv/kernels), checked like
+# the built-ins against tests/hv/expect/: file, then the module's words.
+OTHER_NAMES="barebones aout"
+OTHER_MODULES=("$O/hv/kernels/barebones.elf" "name=barebones mem=2 expect=halt"
+               "$O/hv/kernels/aout.bin" "name=aout mem=4 expect=exit:42")
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -117,6 +122,11 @@ check_emulator() {
         mods+=("$O/guest/$name.elf" "name=$name mem=$mem")
         n=$((n + 1))
     done
+    for k in "${OTHER_MODULES[@]}"; do
+        case $k in *=*) ;; *) [ -f "$k" ] || { fail "$p/build" "$k not built (run make)"; return; } ;; esac
+    done
+    mods+=("${OTHER_MODULES[@]}")
+    n=$((n + $(wc -w <<<"$OTHER_NAMES")))
     log=$O/hv/check-$emu.log
     mkdir -p "$O/hv"
     hv_boot "$emu" "$log" 600 "$CHECK_ARGS" "${mods[@]}"
@@ -127,7 +137,7 @@ check_emulator() {
     fi
     pass "$p/boot"
     local vm
-    for vm in $BUILTINS; do check_builtin "$p" "$log" "$vm"; done
+    for vm in $BUILTINS $OTHER_NAMES; do check_builtin "$p" "$log" "$vm"; done
     for k in $KERNELS; do check_kernel "$p" "$log" "${k%%:*}"; done
     local total=$(( $(wc -w <<<"$BUILTINS") + n ))
     if grep -q "^hv: all $total VMs ended as expected" "$log"; then pass "$p/all-vms-as-expected"

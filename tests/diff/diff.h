@@ -75,6 +75,7 @@ struct dcase {
     int code_off;                    /* where code[] starts in the code page
                                         (init.rip = DIFF_CODE + code_off);
                                         bytes past the page end are dropped */
+    bool fixed;                      /* branches: do not drop instructions */
     int ninsn;                       /* instruction boundaries (minimizer) */
     uint8_t insn_off[DIFF_MAX_INSNS + 1];
     struct insn_fx {                 /* per instruction, from the builders */

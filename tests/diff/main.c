@@ -228,7 +228,7 @@ static bool subsequence(const struct dcase *c, uint32_t keep, struct dcase *out)
 static bool minimize(struct ctx *x, const struct dcase *c, uint32_t d, struct dcase *best)
 {
     /* Cases run natively in another form (vtx lacks a feature) keep it. */
-    if (c->ninsn <= 1 || (c->need & ~x->vtx_feat))
+    if (c->ninsn <= 1 || c->fixed || (c->need & ~x->vtx_feat))
         return false;
     uint32_t keep = (1u << c->ninsn) - 1;
     bool changed = false, again = true;

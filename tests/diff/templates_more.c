@@ -446,7 +446,24 @@ static bool fault_one(struct t *t, unsigned cell)
     case 55: return RAW(t, "int3 ; nop", "\xcc\x90");
     case 56: return RAW(t, "smsw word [rbx]", "\x0f\x01\x23");
     case 57: return RAW(t, "mov eax, ss", "\x8c\xd0");
-    default: return RAW(t, "mov eax, cs", "\x8c\xc8");
+    case 58: return RAW(t, "mov eax, cs", "\x8c\xc8");
+    /* Invalid control/debug/segment register numbers: #UD (decode-time)
+     * before the CPL check — SDM "MOV—Move to/from Control Registers":
+     * "#UD If an attempt is made to access CR1, CR5, CR6, or CR7". */
+    case 59: return RAW(t, "mov cr1, rax", "\x0f\x22\xc8");
+    case 60: return RAW(t, "mov cr5, rax", "\x0f\x22\xe8");
+    case 61: return RAW(t, "mov cr7, rax", "\x0f\x22\xf8");
+    case 62: return RAW(t, "mov cr9, rax", "\x44\x0f\x22\xc8");
+    case 63: return RAW(t, "mov rax, cr1", "\x0f\x20\xc8");
+    case 64: return RAW(t, "mov rax, cr8 (CPL 3)", "\x44\x0f\x20\xc0");
+    case 65: return RAW(t, "mov cr8, rax (CPL 3)", "\x44\x0f\x22\xc0");
+    case 66: return RAW(t, "mov dr8, rax", "\x44\x0f\x23\xc0");
+    case 67: return RAW(t, "mov rax, dr9", "\x44\x0f\x21\xc8");
+    case 68: return RAW(t, "mov sreg6, eax", "\x8e\xf0");
+    case 69: return RAW(t, "mov eax, sreg7", "\x8c\xf8");
+    case 70: return RAW(t, "mov cs, eax", "\x8e\xc8");
+    case 71: return RAW(t, "mov cr6, rax", "\x0f\x22\xf0");
+    default: return RAW(t, "mov rax, cr5", "\x0f\x20\xe8");
     }
 }
 
@@ -454,5 +471,5 @@ void fam_fault(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat)
 {
     (void)feat;
     struct t t;
-    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 59)));
+    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 73)));
 }

@@ -61,5 +61,7 @@ void fam_stack(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_flags(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_sse(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_fault(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
+void fam_branch(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
+void fam_misc(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 
 #endif

@@ -96,8 +96,17 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     c->cr4 |= CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
     set_user_seg(&c->seg[S_CS], USER_CS, SEGT_CODE | SEGT_READABLE | SEGT_ACCESSED, AR_L);
     set_user_seg(&c->seg[S_SS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
-    set_user_seg(&c->seg[S_DS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
-    set_user_seg(&c->seg[S_ES], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
+    /* Linux runs 64-bit user code with null selectors in DS, ES, FS and GS
+     * (unusable; 64-bit mode does not check them). FS/GS bases stay 0: the
+     * generators never use FS/GS overrides (natively FS is the TLS). */
+    static const int nulls[4] = { S_DS, S_ES, S_FS, S_GS };
+    for (int k = 0; k < 4; k++) {
+        struct seg *sg = &c->seg[nulls[k]];
+        sg->sel = 0;
+        sg->base = 0;
+        sg->limit = 0;
+        sg->ar = AR_UNUSABLE;
+    }
     c->tr.sel = USER_TR;
     c->tr.base = TSS_BASE;
     c->tr.limit = TSS_LIMIT;
