@@ -6,6 +6,7 @@
 #include "hv.h"
 
 static exit_handler_t *const handlers[EXIT_REASON_MAX] = {
+    [EXIT_REASON_EXCEPTION_NMI]      = exit_exception_nmi,
     [EXIT_REASON_EXTERNAL_INTERRUPT] = exit_external_interrupt,
     [EXIT_REASON_TRIPLE_FAULT]       = exit_triple_fault,
     [EXIT_REASON_CPUID]              = exit_cpuid,

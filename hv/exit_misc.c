@@ -70,6 +70,22 @@ void exit_preemption_timer(struct vm *vm, struct exit_info *e)
                vm->max_slices, e->rip);
 }
 
+/* Exit reason 0 with an NMI ("NMI exiting" is on, so an NMI that arrives
+ * while a guest runs comes to hv): it belongs to the machine, not to the
+ * guest, and hv has nothing to do for it. NMIs stay blocked in hv
+ * afterwards (no IRET), which is what hv wants. Exceptions cannot exit (the
+ * exception bitmap is 0): any other case is unexpected. "VM Exits Caused
+ * by NMIs" / "Information for VM Exits Due to Vectored Events". */
+void exit_exception_nmi(struct vm *vm, struct exit_info *e)
+{
+    uint32_t info = (uint32_t)vmr(VMCS_EXIT_INTR_INFO);
+    if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
+        vm->yield = true;
+        return;
+    }
+    exit_unexpected(vm, e);
+}
+
 /* hv masks the PICs and runs with interrupts off, so an external interrupt
  * is unexpected but harmless: it stays pending for nobody. */
 void exit_external_interrupt(struct vm *vm, struct exit_info *e)
@@ -89,8 +105,6 @@ void exit_rdpmc(struct vm *vm, struct exit_info *e) { inject_gp0(vm, e); }
 
 /* MONITOR/MWAIT: hidden in CPUID: #UD. */
 void exit_mwait_monitor(struct vm *vm, struct exit_info *e) { inject_ud(vm, e); }
-
-void exit_nmi_window_ignored(struct vm *vm, struct exit_info *e) { (void)vm; (void)e; }
 
 /* Exit reasons 33, 34, 41 with bit 31 set: the VM entry itself failed
  * ("VM-Entry Failures During or After Loading Guest State"). */

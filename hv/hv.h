@@ -311,7 +311,7 @@ exit_handler_t exit_cpuid, exit_io, exit_rdmsr, exit_wrmsr, exit_cr_access,
     exit_vmx_instruction, exit_preemption_timer, exit_vmcall,
     exit_external_interrupt, exit_invd, exit_wbinvd, exit_xsetbv, exit_rdpmc,
     exit_mwait_monitor, exit_entry_failure, exit_unexpected, exit_getsec,
-    exit_nmi_window_ignored;
+    exit_exception_nmi;
 void msr_bitmap_init(struct vm *vm);
 void io_bitmap_init(struct vm *vm);
 bool cr0_write(struct vm *vm, struct exit_info *e, uint64_t value);

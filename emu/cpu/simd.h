@@ -41,9 +41,9 @@ static inline void fpu_tag_set_abridged(struct cpu *c, uint8_t tags)
     c->fpu.ftw = tags;
 }
 
-/* SSE/SSE2 availability — SDM Vol. 3A "Checks for SIMD floating-point
- * ... / Table 'Exceptions ... Class 1..' ": #UD if CR0.EM = 1 or
- * CR4.OSFXSR = 0, then #NM if CR0.TS = 1. */
+/* SSE/SSE2 availability — SDM Vol. 3A "Initialization of the SSE/SSE2
+ * Extensions" and Vol. 2 "Exception Classifications" (legacy SSE): #UD
+ * if CR0.EM = 1 or CR4.OSFXSR = 0, then #NM if CR0.TS = 1. */
 static inline void sse_check(struct cpu *c)
 {
     if ((c->cr0 & CR0_EM) || !(c->cr4 & CR4_OSFXSR))

@@ -21,8 +21,9 @@ const char options_usage[] =
     "  -h, --help        this text\n"
     "\n"
     "Accepted for QEMU compatibility and ignored: -nodefaults, -nographic,\n"
-    "-no-reboot, -serial stdio, -accel tcg, -machine pc|q35, -cpu max|host|\n"
-    "qemu64|vtx|base, -device isa-debug-exit,iobase=0xf4,iosize=0x4,\n"
+    "-no-reboot, -no-shutdown, -serial stdio|mon:stdio, -display none,\n"
+    "-vga none, -monitor none, -accel tcg, -machine pc|q35, -cpu max|host|\n"
+    "qemu64|vtx|base, -device isa-debug-exit,iobase=0xf4,iosize=0x1|0x2|0x4,\n"
     "-device pc-testdev, -device pci-testdev.\n"
     "\n"
     "COM1 is stdin/stdout. Exit status: (v << 1) | 1 after the guest writes v\n"
@@ -46,11 +47,13 @@ static bool value_is_one_of(const char *v, const char *const *names)
 }
 
 /* -device: only the devices vtx always has; isa-debug-exit only where vtx
- * puts it (iobase=0xf4,iosize=0x4). */
+ * puts it (iobase=0xf4; any iosize QEMU users write: 1, 2 or 4). */
 static bool device_ok(const char *v)
 {
     static const char *const testdevs[] = { "pc-testdev", "pci-testdev", NULL };
-    static const char *const exit_opts[] = { "iobase=0xf4", "iosize=0x4", "iosize=4", NULL };
+    static const char *const exit_opts[] = { "iobase=0xf4", "iosize=0x4", "iosize=4", "iosize=0x04",
+                                             "iosize=0x1", "iosize=1", "iosize=0x01",
+                                             "iosize=0x2", "iosize=2", "iosize=0x02", NULL };
     if (token_in(v, strlen(v), testdevs))
         return true;
     size_t len = strcspn(v, ",");
@@ -72,7 +75,9 @@ static bool ignored_with_value(const char *name, const char *v, bool *ok)
     static const char *const machines[] = { "pc", "q35", NULL };
     static const char *const cpus[] = { "max", "host", "qemu64", "vtx", "base", NULL };
     if (strcmp(name, "serial") == 0)
-        *ok = strcmp(v, "stdio") == 0;
+        *ok = strcmp(v, "stdio") == 0 || strcmp(v, "mon:stdio") == 0;
+    else if (strcmp(name, "display") == 0 || strcmp(name, "vga") == 0 || strcmp(name, "monitor") == 0)
+        *ok = strcmp(v, "none") == 0;
     else if (strcmp(name, "accel") == 0)
         *ok = value_is_one_of(v, accel);
     else if (strcmp(name, "machine") == 0 || strcmp(name, "M") == 0)
@@ -89,13 +94,14 @@ static bool ignored_with_value(const char *name, const char *v, bool *ok)
 static bool is_flag_ignored(const char *name)
 {
     return strcmp(name, "nodefaults") == 0 || strcmp(name, "nographic") == 0 ||
-           strcmp(name, "no-reboot") == 0;
+           strcmp(name, "no-reboot") == 0 || strcmp(name, "no-shutdown") == 0;
 }
 
 static bool takes_value(const char *name)
 {
     static const char *const names[] = { "kernel", "append", "initrd", "m", "smp", "d",
-                                         "serial", "accel", "machine", "M", "cpu", "device", NULL };
+                                         "serial", "accel", "machine", "M", "cpu", "device",
+                                         "display", "vga", "monitor", NULL };
     for (const char *const *n = names; *n; n++)
         if (strcmp(name, *n) == 0)
             return true;

@@ -250,7 +250,8 @@ static bool misc_one(struct t *t, unsigned cell)
     case 34: return PUT(t, "sldt eax", 0x0f, 0x00, 0xc0);
     case 35: R[0] = 0; return PUT(t, "mov ds, ax (null)", 0x8e, 0xd8) && PUT(t, "mov ecx, ds", 0x8c, 0xd9);
     case 36: R[0] = 0; return PUT(t, "mov ss, ax (null at CPL 3)", 0x8e, 0xd0);
-    default: return PUT(t, "rdfsbase rax (CR4.FSGSBASE = 0)", 0xf3, 0x48, 0x0f, 0xae, 0xc0);
+    /* Not generated: RDFSBASE/WRFSBASE (natively FS is the TLS base). */
+    default: return PUT(t, "cs nop word [rax+rax*1+0x0]", 0x2e, 0x66, 0x0f, 0x1f, 0x84, 0x00, 0, 0, 0, 0);
     }
 }
 

@@ -90,10 +90,11 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     cpu_reset(c);
     cpu_set_long64(c, PT_BASE);
     /* As Linux runs user code here: CR0 = PG AM WP NE ET MP PE (so SMSW
-     * reads 0x33 as natively), NX and SYSCALL enabled, SSE enabled. */
+     * reads 0x33 as natively), NX and SYSCALL enabled, SSE enabled,
+     * CR4.FSGSBASE set (RDFSBASE works at CPL 3 on this host). */
     c->efer |= EFER_NXE | EFER_SCE;
     c->cr0 = CR0_PG | CR0_AM | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
-    c->cr4 |= CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    c->cr4 |= CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE;
     set_user_seg(&c->seg[S_CS], USER_CS, SEGT_CODE | SEGT_READABLE | SEGT_ACCESSED, AR_L);
     set_user_seg(&c->seg[S_SS], USER_DS, SEGT_WRITABLE | SEGT_ACCESSED, AR_DB);
     /* Linux runs 64-bit user code with null selectors in DS, ES, FS and GS

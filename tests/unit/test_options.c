@@ -71,7 +71,9 @@ static void qemu_test_runner_line_is_accepted(struct tcase *t)
                      "-accel", "tcg", "-machine", "q35", "-M", "pc", "-cpu", "max",
                      "-device", "pc-testdev", "-device", "pci-testdev",
                      "-kernel", "k.elf", "-append", "a b", "-initrd", "m1,m2", "-m", "256",
-                     "-smp", "2", "-d", "exc,int" };
+                     "-smp", "2", "-d", "exc,int", "-no-shutdown", "-display", "none",
+                     "-vga", "none", "-monitor", "none", "-serial", "mon:stdio",
+                     "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01" };
     struct vtx_options o;
     char err[200] = "";
     EXPECT_EQ(t, parse(ARGC(argv), argv, &o, err), OPTIONS_RUN);
@@ -125,6 +127,7 @@ static void bad_command_lines_are_errors(struct tcase *t)
         { "vtx", "-machine", "virt", "k" },
         { "vtx", "-accel", "kvm", "k" },
         { "vtx", "-serial", "none", "k" },
+        { "vtx", "-display", "gtk", "k" },
         { "vtx", "-device", "e1000", "k" },
         { "vtx", "-device", "isa-debug-exit,iobase=0x501", "k" },
         { "vtx", "a", "b", NULL },
