@@ -35,15 +35,15 @@ bool cr0_write(struct vm *vm, struct exit_info *e, uint64_t v)
         uint64_t entry = vmr(VMCS_ENTRY_CONTROLS);
         if (pg_on) { efer |= EFER_LMA; entry |= VMX_CTL(ENTRY_IA32E_MODE_GUEST); }
         else { efer &= ~EFER_LMA; entry &= ~(uint64_t)VMX_CTL(ENTRY_IA32E_MODE_GUEST); }
-        vmwrite(VMCS_GUEST_IA32_EFER, efer);
-        vmwrite(VMCS_ENTRY_CONTROLS, entry);
+        vmw_now(VMCS_GUEST_IA32_EFER, efer);
+        vmw_now(VMCS_ENTRY_CONTROLS, entry);
     }
     if (pg_on && (cr4 & CR4_PAE) && !(efer & EFER_LME) && !guest_load_pdptes(vm, vmr(VMCS_GUEST_CR3))) {
         inject_gp0(vm, e);
         return false;
     }
-    vmwrite(VMCS_GUEST_CR0, guest_cr0_real_value(v));
-    vmwrite(VMCS_CR0_READ_SHADOW, v);
+    vmw_now(VMCS_GUEST_CR0, guest_cr0_real_value(v));
+    vmw_now(VMCS_CR0_READ_SHADOW, v);
     if ((old ^ v) & (CR0_PG | CR0_PE | CR0_WP))
         vpid_flush(vm);
     return true;
@@ -64,8 +64,8 @@ static bool cr4_write(struct vm *vm, struct exit_info *e, uint64_t v)
         inject_gp0(vm, e);
         return false;
     }
-    vmwrite(VMCS_GUEST_CR4, guest_cr4_real_value(v));
-    vmwrite(VMCS_CR4_READ_SHADOW, v);
+    vmw_now(VMCS_GUEST_CR4, guest_cr4_real_value(v));
+    vmw_now(VMCS_CR4_READ_SHADOW, v);
     if ((old ^ v) & (CR4_PAE | CR4_PSE | CR4_PGE | CR4_SMEP | CR4_SMAP))
         vpid_flush(vm);
     return true;
@@ -78,7 +78,7 @@ static bool cr3_write(struct vm *vm, uint64_t v)
         noflush = (v >> 63) & 1;
         v &= ~(1ull << 63);
     }
-    vmwrite(VMCS_GUEST_CR3, v);
+    vmw_now(VMCS_GUEST_CR3, v);
     uint64_t cr0 = guest_cr0(), cr4 = guest_cr4();
     if ((cr0 & CR0_PG) && (cr4 & CR4_PAE) && !guest_long_mode())
         guest_load_pdptes(vm, v);

@@ -83,10 +83,10 @@ static void redeliver(struct vm *vm, const struct exit_info *e)
     uint64_t idt = vmr(VMCS_IDT_VECTORING_INFO);
     if (!(idt & INTR_INFO_VALID) || e->injected || vm->state != VM_RUNNING)
         return;
-    vmwrite(VMCS_ENTRY_INTR_INFO, idt & ~(uint64_t)INTR_INFO_NMI_UNBLOCK_IRET);
+    vmw_now(VMCS_ENTRY_INTR_INFO, idt & ~(uint64_t)INTR_INFO_NMI_UNBLOCK_IRET);
     if (idt & INTR_INFO_DELIVER_CODE)
-        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmr(VMCS_IDT_VECTORING_ERROR_CODE));
-    vmwrite(VMCS_ENTRY_INSTRUCTION_LEN, e->insn_len);
+        vmw_now(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmr(VMCS_IDT_VECTORING_ERROR_CODE));
+    vmw_now(VMCS_ENTRY_INSTRUCTION_LEN, e->insn_len);
 }
 
 void exit_dispatch(struct vm *vm)

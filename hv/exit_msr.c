@@ -45,7 +45,7 @@ void msr_bitmap_init(struct vm *vm)
 static void msr_gp(struct vm *vm, struct exit_info *e, const char *what, uint32_t msr)
 {
     if (vm->msr_warnings++ < 8)
-        printf("hv: %s: %s of MSR 0x%x: #GP (hv's CPU has no such MSR for guests)\n",
+        printf("hv: %s: %s of MSR 0x%x refused: #GP(0) injected\n",
                vm->name, what, msr);
     inject_gp0(vm, e);
 }
@@ -63,7 +63,7 @@ static bool efer_write(struct vm *vm, uint64_t v)
         return false;
     if ((guest_cr0() & CR0_PG) && ((v ^ old) & EFER_LME))
         return false;
-    vmwrite(VMCS_GUEST_IA32_EFER, (v & ~EFER_LMA) | (old & EFER_LMA));
+    vmw_now(VMCS_GUEST_IA32_EFER, (v & ~EFER_LMA) | (old & EFER_LMA));
     return true;
 }
 
@@ -106,14 +106,14 @@ void exit_wrmsr(struct vm *vm, struct exit_info *e)
     switch (msr) {
     case MSR_IA32_EFER: ok = efer_write(vm, v); break;
     case MSR_IA32_PAT:
-        if ((ok = pat_valid(v))) vmwrite(VMCS_GUEST_IA32_PAT, v);
+        if ((ok = pat_valid(v))) vmw_now(VMCS_GUEST_IA32_PAT, v);
         break;
     case MSR_IA32_TSC:
         if (hv.ctl.proc & VMX_CTL(PROC_USE_TSC_OFFSETTING))
-            vmwrite(VMCS_TSC_OFFSET, v - rdtsc());
+            vmw_now(VMCS_TSC_OFFSET, v - rdtsc());
         break;
     case MSR_IA32_DEBUGCTL:
-        if ((ok = (v & ~3ull) == 0)) vmwrite(VMCS_GUEST_IA32_DEBUGCTL, v);   /* LBR, BTF */
+        if ((ok = (v & ~3ull) == 0)) vmw_now(VMCS_GUEST_IA32_DEBUGCTL, v);   /* LBR, BTF */
         break;
     case MSR_IA32_MISC_ENABLE: case MSR_IA32_BIOS_SIGN_ID: break;           /* ignored */
     default:

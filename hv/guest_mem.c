@@ -139,6 +139,6 @@ bool guest_load_pdptes(struct vm *vm, uint64_t cr3)
     if (!p)
         return false;
     for (int i = 0; i < 4; i++)
-        vmwrite(VMCS_GUEST_PDPTE0 + 2 * i, p[i]);
+        vmw_now(VMCS_GUEST_PDPTE0 + 2 * i, p[i]);
     return true;
 }

@@ -14,9 +14,9 @@ void inject_exception(struct vm *vm, struct exit_info *e, unsigned vector, bool 
     uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID;
     if (has_error && (vmr(VMCS_GUEST_CR0) & CR0_PE)) {
         info |= INTR_INFO_DELIVER_CODE;
-        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+        vmw_now(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
     }
-    vmwrite(VMCS_ENTRY_INTR_INFO, info);
+    vmw_now(VMCS_ENTRY_INTR_INFO, info);
     e->injected = true;
 }
 
@@ -40,10 +40,10 @@ void skip_instruction(struct vm *vm, struct exit_info *e)
     uint64_t rip = e->rip + e->insn_len;
     if (rip > 0xffffffffull && !guest_64bit_code())
         rip &= 0xffffffffull;                       /* EIP wraps outside 64-bit mode */
-    vmwrite(VMCS_GUEST_RIP, rip);
+    vmw_now(VMCS_GUEST_RIP, rip);
     uint64_t intr = vmr(VMCS_GUEST_INTERRUPTIBILITY);
     if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+        vmw_now(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 /* GPR n in the SDM's numbering; RSP lives in the VMCS. */
@@ -54,6 +54,6 @@ uint64_t gpr_read(struct vm *vm, unsigned n)
 
 void gpr_write(struct vm *vm, unsigned n, uint64_t v)
 {
-    if (n == GPR_RSP) vmwrite(VMCS_GUEST_RSP, v);
+    if (n == GPR_RSP) vmw_now(VMCS_GUEST_RSP, v);
     else vm->regs.gpr[n & 15] = v;
 }

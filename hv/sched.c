@@ -84,7 +84,7 @@ static bool switch_to(struct vm *vm)
     }
     if (!vm_make_current(vm))
         return false;
-    vmwrite(VMCS_PREEMPTION_TIMER_VALUE, hv.slice_tsc >> hv.ctl.timer_rate);
+    vmw_now(VMCS_PREEMPTION_TIMER_VALUE, hv.slice_tsc >> hv.ctl.timer_rate);
     return true;
 }
 

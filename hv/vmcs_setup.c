@@ -28,6 +28,21 @@ void vmw_seg(struct vmcs_writer *w, enum seg_reg r, const struct seg *s)
     vmw(w, VMCS_GUEST_ES_AR + 2 * r, s->ar);
 }
 
+void vmx_access_failed(const char *insn, uint32_t field, enum vmx_status st)
+{
+    static unsigned reported;
+    if (reported++ >= 16)
+        return;
+    printf("hv: %s of %s (0x%04x) failed", insn, vmcs_field_name(field), field);
+    if (st == VMX_FAIL_VALID) {
+        uint64_t err = 0;
+        vmread(VMCS_VM_INSTRUCTION_ERROR, &err);
+        printf(": VMfailValid, VM-instruction error %lu: %s\n", err, vmx_error_name(err));
+    } else {
+        printf(": VMfailInvalid (no current VMCS)\n");
+    }
+}
+
 bool vmw_check(const struct vmcs_writer *w, const char *what)
 {
     if (!w->failed)

@@ -87,14 +87,27 @@ static inline enum vmx_status invvpid(uint64_t type, uint16_t vpid, uint64_t lin
     return vmx_outcome(cf, zf);
 }
 
-/* VMREAD for values hv knows exist (fields of the current VMCS listed as
- * ALWAYS or enabled by hv): 0 if the read fails, which vmdump would show. */
+/* VMREAD / VMWRITE of fields hv knows exist, outcome checked: a failure
+ * is reported (vmcs_setup.c) with the field's name and the VM-instruction
+ * error, and a failed read gives 0. */
+void vmx_access_failed(const char *insn, uint32_t field, enum vmx_status st);
+
 static inline uint64_t vmr(uint32_t field)
 {
     uint64_t v = 0;
-    if (vmread(field, &v) != VMX_OK)
+    enum vmx_status st = vmread(field, &v);
+    if (st != VMX_OK) {
+        vmx_access_failed("VMREAD", field, st);
         v = 0;
+    }
     return v;
+}
+
+static inline void vmw_now(uint32_t field, uint64_t value)
+{
+    enum vmx_status st = vmwrite(field, value);
+    if (st != VMX_OK)
+        vmx_access_failed("VMWRITE", field, st);
 }
 
 /* FXSAVE/FXRSTOR of a VM's x87/SSE state (SDM Vol. 2, FXSAVE). */

@@ -73,7 +73,8 @@ union xmm {
 /* x87 state, kept as the FXSAVE image fields. Registers hold 80-bit values
  * as bytes; arithmetic is not modelled beyond what is advertised. */
 struct fpu {
-    uint16_t fcw, fsw, ftw;    /* ftw in the full (2 bits per register) form */
+    uint16_t fcw, fsw, ftw;    /* ftw in the abridged FXSAVE form: bit n = 1 if
+                                * physical register Rn is valid */
     uint16_t fop;
     uint64_t fip, fdp;
     uint16_t fcs, fds;

@@ -88,8 +88,17 @@ void cr4_write(struct cpu *c, uint64_t v)
     c->cr4 = v;
 }
 
+/* CR1, CR5–CR7 and CR9+ do not exist: #UD, before the CPL check — SDM
+ * "MOV—Move to/from Control Registers", Protected Mode Exceptions. */
+static void cr_exists(struct cpu *c, unsigned r)
+{
+    if (r == 1 || (r > 4 && r != 8))
+        cpu_ud(c);
+}
+
 void op_mov_to_cr(struct cpu *c, const struct insn *i)
 {
+    cr_exists(c, i->reg);
     need_cpl0(c);
     uint64_t v = reg_get(c, i->rm, c->mode == MODE_LONG ? 8 : 4);
     switch (i->reg) {

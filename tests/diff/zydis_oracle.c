@@ -18,7 +18,7 @@
  * XOP, FMA4, TBM, SVM, CLZERO, MONITORX, ...) are counted apart. Zydis runs
  * with MPX off (BND* encodings are hint NOPs on current Intel CPUs).
  *
- * Prints "PASS zydis/decoder" or "FAIL zydis/decoder: ..." and a summary;
+ * Prints "PASS diff/zydis" or "FAIL diff/zydis: ..." and a summary;
  * exit status 0 when nothing disagrees. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,9 +30,10 @@
 #include "cpu/cpu.h"
 #include "cpu/insn.h"
 #include "gen.h"
+#include "runner.h"
 
 struct stats {
-    uint64_t total, both_ok, both_bad, not_impl, amd_only, fail;
+    uint64_t total, both_ok, both_bad, not_impl, amd_only, fail, exec_ud;
     uint64_t fail_len, fail_valid_vtx, fail_valid_zydis, fail_mem;
 };
 
@@ -49,7 +50,7 @@ static int nkeys;
 struct fail_class {
     char key[120];
     uint64_t n;
-    char example[400];
+    char example[520];
 };
 static struct fail_class fails[MAX_FAILS];
 static int nfails;
@@ -243,7 +244,7 @@ static const struct opdef *vtx_has_entry(const ZydisDecodedInstruction *z)
     int mp = mandatory_pfx(z);
     for (int k = 0; k < opdefs_count; k++) {
         const struct opdef *d = &opdefs[k];
-        if (d->map != map || d->opcode != z->opcode || (d->attr & A_I64))
+        if (d->map != map || d->opcode != z->opcode || (d->attr & A_I64) || d->fn == op_ud)
             continue;
         if (d->ext >= 0xc0 && modrm != d->ext)
             continue;
@@ -324,6 +325,21 @@ static void vtx_key(const uint8_t *b, const struct insn *in, char *key, size_t l
     snprintf(key, len, "%s /%d (%s)", op, in->reg & 7, opdefs[in->def].name ? opdefs[in->def].name : "?");
 }
 
+/* Runs the bytes on vtx (64-bit mode, CPL 3, registers zero, RBX/RSI/RDI
+ * pointing at data): true if vtx raises #UD at the instruction. */
+static bool vtx_executes_ud(struct runner *vtx, const uint8_t *b, int len, struct doutcome *o)
+{
+    static struct dcase c;
+    case_init(&c, "zydis");
+    memcpy(c.code, b, (size_t)len);
+    c.code_len = len;
+    c.ninsn = 1;
+    c.init.r[3] = c.init.r[6] = c.init.r[7] = DIFF_MEMBASE;
+    case_finish(&c);
+    runner_run(vtx, &c, o);
+    return o->kind == OUT_EXC && o->vector == 6 && o->st.rip == DIFF_CODE;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = 1, count = 100000;
@@ -348,6 +364,8 @@ int main(int argc, char **argv)
     ZydisDecoderEnableMode(&dec, ZYDIS_DECODER_MODE_MPX, ZYAN_FALSE);
     ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_INTEL);
     fill_pool(seed);
+    struct runner *vtx = vtx_runner_new();
+    static struct doutcome vo;
 
     struct stats s = { 0 };
     struct rng r;
@@ -367,7 +385,7 @@ int main(int argc, char **argv)
         ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
         ZyanStatus zs = ZydisDecoderDecodeFull(&dec, b, 15, &z, ops);
         bool zok = ZYAN_SUCCESS(zs), ztoolong = zs == ZYDIS_STATUS_INSTRUCTION_TOO_LONG;
-        char why[160] = "";
+        char why[320] = "";
         if (st == DEC_OK && zok) {
             s.both_ok++;
             if (in.len != z.length) {
@@ -393,13 +411,28 @@ int main(int argc, char **argv)
                     break;
                 }
             }
+        } else if (st == DEC_OK && in.fn == op_ud) {
+            s.both_bad++;              /* a table entry that raises #UD */
         } else if (st == DEC_OK) {
             if (ztoolong) {
                 snprintf(why, sizeof why, "vtx decodes %d bytes, zydis: longer than 15", in.len);
                 s.fail_len++;
+            } else if (vtx && vtx_executes_ud(vtx, b, in.len, &vo)) {
+                /* Accepted by the decoder, #UD when executed: the handler
+                 * checks (e.g. an invalid segment or control register). */
+                s.exec_ud++;
+                char key[80];
+                snprintf(key, sizeof key, "decoded, #UD at execution: %s", opdefs[in.def].name ? opdefs[in.def].name : "?");
+                count_key(key);
             } else {
-                snprintf(why, sizeof why, "vtx decodes (%d bytes, %s), zydis: invalid (status %#x)", in.len,
-                         opdefs[in.def].name ? opdefs[in.def].name : "?", (unsigned)zs);
+                char stop[96];
+                if (vo.kind == OUT_EXC)
+                    snprintf(stop, sizeof stop, "vector %d err %#x at rip %+lld", vo.vector, vo.error,
+                             (long long)(vo.st.rip - DIFF_CODE));
+                else
+                    snprintf(stop, sizeof stop, "%.60s", vo.msg[0] ? vo.msg : "no exception");
+                snprintf(why, sizeof why, "vtx decodes (%d bytes, %s) and executes it (%s), zydis: invalid (status %#x)",
+                         in.len, opdefs[in.def].name ? opdefs[in.def].name : "?", stop, (unsigned)zs);
                 s.fail_valid_vtx++;
             }
         } else if (zok) {
@@ -438,7 +471,7 @@ int main(int argc, char **argv)
                 ZydisFormatterFormatInstruction(&fmt, &z, ops, z.operand_count_visible, dis, sizeof dis, 0, ZYAN_NULL);
             struct fail_class *f = fail_class(key);
             if (f)
-                snprintf(f->example, sizeof f->example, "bytes %s | zydis: %s | %s", h, dis, why);
+                snprintf(f->example, sizeof f->example, "bytes %s | zydis: %.100s | %.320s", h, dis, why);
             if (verbose)
                 printf("DISAGREE %s\n  bytes: %s\n  zydis: %s\n", why, h, dis);
         }
@@ -452,16 +485,25 @@ int main(int argc, char **argv)
         printf("  ... %d more classes\n", nfails - max_print);
     qsort(keys, (size_t)nkeys, sizeof keys[0], cmp_key);
     printf("not implemented by vtx (zydis decodes, vtx #UD), top opcodes:\n");
-    for (int i = 0; i < nkeys && i < 40; i++)
-        printf("  %8" PRIu64 "  %s\n", keys[i].n, keys[i].key);
+    for (int i = 0, shown = 0; i < nkeys && shown < 40; i++)
+        if (strncmp(keys[i].key, "decoded,", 8)) {
+            printf("  %8" PRIu64 "  %s\n", keys[i].n, keys[i].key);
+            shown++;
+        }
+    printf("accepted by vtx's decoder, rejected by zydis, #UD when vtx executes them:\n");
+    for (int i = 0; i < nkeys; i++)
+        if (!strncmp(keys[i].key, "decoded,", 8))
+            printf("  %8" PRIu64 "  %s\n", keys[i].n, keys[i].key + 27);
     if (s.fail)
-        printf("FAIL zydis/decoder: %" PRIu64 " disagreements (%d classes) in %" PRIu64 " inputs (length %" PRIu64
+        printf("FAIL diff/zydis: %" PRIu64 " disagreements (%d classes) in %" PRIu64 " inputs (length %" PRIu64
                ", vtx-only valid %" PRIu64 ", vtx #UD on a decoded opcode %" PRIu64 ", memory operand %" PRIu64 ")\n",
                s.fail, nfails, s.total, s.fail_len, s.fail_valid_vtx, s.fail_valid_zydis, s.fail_mem);
     else
-        printf("PASS zydis/decoder: %" PRIu64 " inputs\n", s.total);
+        printf("PASS diff/zydis: %" PRIu64 " inputs\n", s.total);
     printf("zydis-oracle: seed %" PRIu64 ": %" PRIu64 " inputs: both valid %" PRIu64 ", both invalid %" PRIu64
-           ", not implemented %" PRIu64 " (%d opcodes), AMD-only %" PRIu64 ", disagreements %" PRIu64 "\n",
-           seed, s.total, s.both_ok, s.both_bad, s.not_impl, nkeys, s.amd_only, s.fail);
+           ", not implemented %" PRIu64 ", decoded but #UD at execution %" PRIu64 ", AMD-only %" PRIu64
+           ", disagreements %" PRIu64 "\n",
+           seed, s.total, s.both_ok, s.both_bad, s.not_impl, s.exec_ud, s.amd_only, s.fail);
+    runner_free(vtx);
     return s.fail ? 1 : 0;
 }

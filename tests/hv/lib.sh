@@ -4,7 +4,9 @@
 #   hv_boot EMU LOG TIMEOUT "HV ARGS" [MODULE "MODULE ARGS"]...
 #     EMU: bochs  GRUB ISO (tools/mkiso.sh) on Bochs (tools/bochs-run.sh)
 #          vtx    $O/vtx -kernel hv.elf -append ARGS -initrd "mod args,..."
-#          qemu   qemu-system-x86_64 -accel tcg, same flags as vtx
+#          qemu   qemu-system-x86_64 $HV_QEMU_FLAGS (default "-accel tcg
+#                 -cpu max": no VMX; "-enable-kvm -cpu host,+vmx" on an Intel
+#                 host with nested VMX), same flags as vtx otherwise
 #     Returns the emulator's exit status; LOG gets COM1 without CRs.
 #   hv_status LOG: hv's own exit status from its last line (or 255).
 
@@ -36,7 +38,8 @@ hv_boot() {
             initrd="${initrd:+$initrd,}$1 $2"
             shift 2
         done
-        if [ "$emu" = vtx ]; then cmd=("$O/vtx"); else cmd=(qemu-system-x86_64 -accel tcg -cpu max); fi
+        # shellcheck disable=SC2206  # HV_QEMU_FLAGS is a list of words
+        if [ "$emu" = vtx ]; then cmd=("$O/vtx"); else cmd=(qemu-system-x86_64 ${HV_QEMU_FLAGS:--accel tcg -cpu max}); fi
         cmd+=(-nodefaults -nographic -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x4
               --no-reboot -m 256 -kernel "$HV_ELF" -append "$args")
         [ -n "$initrd" ] && cmd+=(-initrd "$initrd")
