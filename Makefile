@@ -36,11 +36,13 @@ include $(wildcard mk/*.mk)
 deps:
 	@bash tools/deps.sh
 
-# The main job: the demo kernel on vtx (what the CPU reports), then hv.
+# The main job: the demo kernel on vtx (what the CPU reports), then hv with
+# its demo guests (on vtx once vtx advertises VMX; on Bochs until then).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(O)/vtx $(O)/guest/demo.elf; st=$$?; \
 	  [ $$st -eq 1 ] || { echo "make run: the demo kernel ended with status $$st" >&2; exit 1; }
+	@tests/hv/run.sh auto
 
 # Every test, ending with one line "N passed, N failed, N skipped".
 check: deps

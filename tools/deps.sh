@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests, `make run` and `make bench` use,
 # if any is missing, and says what it installs. Safe to run repeatedly.
+# With --check it only reports what is missing (exit 1 if anything is).
 #   qemu-system-x86  QEMU TCG: second oracle for the test kernels
 #   bochs bochsbios vgabios  Bochs with VMX: runs hv and the VMX tests
 #   grub-pc-bin grub-common xorriso mtools  GRUB ISOs for Bochs
@@ -12,6 +13,10 @@ for p in qemu-system-x86 bochs bochsbios vgabios grub-pc-bin grub-common xorriso
     have "$p" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
+if [ "${1:-}" = --check ]; then
+    echo "missing Debian packages: ${need[*]}"
+    exit 1
+fi
 echo "deps: installing missing Debian packages: ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then
     sudo=sudo

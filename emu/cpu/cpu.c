@@ -138,12 +138,11 @@ void cpu_set_rflags(struct cpu *c, uint64_t v)
     update_tlb_key(c);
 }
 
-/* The state a Multiboot loader leaves — Multiboot Specification 0.6.96,
- * "Machine state": flat 32-bit code and data segments, paging off. */
-void cpu_set_flat32(struct cpu *c)
+/* Flat segments (code selector 0x08 with attributes cs_ar, data 0x10),
+ * RFLAGS cleared, and the mode recomputed from the control registers. */
+static void set_flat(struct cpu *c, uint32_t cs_ar)
 {
-    c->cr0 = (c->cr0 | CR0_PE) & ~(CR0_PG | CR0_NW | CR0_CD);
-    seg_set(&c->seg[S_CS], 0x08, 0, 0xffffffff, 0xc09b);
+    seg_set(&c->seg[S_CS], 0x08, 0, 0xffffffff, cs_ar);
     for (int s = 0; s < 6; s++)
         if (s != S_CS)
             seg_set(&c->seg[s], 0x10, 0, 0xffffffff, 0xc093);
@@ -153,6 +152,14 @@ void cpu_set_flat32(struct cpu *c)
     cpu_update_mode(c);
 }
 
+/* The state a Multiboot loader leaves — Multiboot Specification 0.6.96,
+ * "Machine state": flat 32-bit code and data segments, paging off. */
+void cpu_set_flat32(struct cpu *c)
+{
+    c->cr0 = (c->cr0 | CR0_PE) & ~(CR0_PG | CR0_NW | CR0_CD);
+    set_flat(c, 0xc09b);
+}
+
 /* 64-bit mode, CPL 0, 4-level paging from cr3 (used by tests and tools). */
 void cpu_set_long64(struct cpu *c, uint64_t cr3)
 {
@@ -160,12 +167,5 @@ void cpu_set_long64(struct cpu *c, uint64_t cr3)
     c->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
     c->cr3 = cr3;
     c->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE;
-    seg_set(&c->seg[S_CS], 0x08, 0, 0xffffffff, 0xa09b);
-    for (int s = 0; s < 6; s++)
-        if (s != S_CS)
-            seg_set(&c->seg[s], 0x10, 0, 0xffffffff, 0xc093);
-    cpu_set_rflags(c, RFLAGS_FIXED1);
-    c->halted = false;
-    tlb_flush_all(c);
-    cpu_update_mode(c);
+    set_flat(c, 0xa09b);
 }

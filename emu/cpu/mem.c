@@ -42,23 +42,18 @@ uint64_t seg_linear_legacy(struct cpu *c, int s, uint64_t off, int sz, int write
     return (sg->base + off) & 0xffffffffull;
 }
 
-/* A write reached RAM page `pa`: if decoded code came from it, drop it. */
-static void note_ram_write(struct cpu *c, uint64_t pa, int sz)
-{
-    codecache_note_write(c, pa, sz);
-}
-
-static uint64_t phys_read_one(struct cpu *c, uint64_t pa, int sz)
+uint64_t phys_read_one(struct cpu *c, uint64_t pa, int sz)
 {
     uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
     return p ? load_le(p, sz) : phys_read(c->m, pa, sz);
 }
 
-static void phys_write_one(struct cpu *c, uint64_t pa, int sz, uint64_t v)
+/* A write to RAM drops decoded code taken from that page. */
+void phys_write_one(struct cpu *c, uint64_t pa, int sz, uint64_t v)
 {
     uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
     if (p) {
-        note_ram_write(c, pa, sz);
+        codecache_note_write(c, pa, sz);
         store_le(p, sz, v);
     } else {
         phys_write(c->m, pa, sz, v);

@@ -113,6 +113,10 @@ static inline void mem_write(struct cpu *c, int s, uint64_t off, int sz, uint64_
 }
 
 uint8_t phys_read_byte(struct cpu *c, uint64_t pa);
+/* Guest-physical access from the CPU (RAM, MMIO, holes); writes to RAM
+ * invalidate decoded code from that page. */
+uint64_t phys_read_one(struct cpu *c, uint64_t pa, int sz);
+void phys_write_one(struct cpu *c, uint64_t pa, int sz, uint64_t v);
 
 /* Check that a write would succeed (segment and paging), changing nothing
  * but accessed/dirty bits. */

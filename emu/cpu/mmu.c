@@ -24,23 +24,6 @@ struct walk {
     int large;              /* mapped by a 2-MByte, 4-MByte or 1-GByte page */
 };
 
-static uint64_t pt_read(struct cpu *c, uint64_t pa, int sz)
-{
-    uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
-    return p ? load_le(p, sz) : phys_read(c->m, pa, sz);
-}
-
-static void pt_write(struct cpu *c, uint64_t pa, int sz, uint64_t v)
-{
-    uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
-    if (p) {
-        codecache_note_write(c, pa, sz);
-        store_le(p, sz, v);
-    } else {
-        phys_write(c->m, pa, sz, v);
-    }
-}
-
 static _Noreturn void page_fault(struct cpu *c, uint64_t lin, unsigned acc, uint32_t bits)
 {
     uint32_t ec = bits;
@@ -74,7 +57,7 @@ static uint32_t walk64(struct cpu *c, uint64_t lin, struct walk *w)
     int level;
     if (c->efer & EFER_LMA) {
         uint64_t e4 = 0, a4 = (c->cr3 & ADDR_4K) + ((lin >> 39) & 511) * 8;
-        e4 = pt_read(c, a4, 8);
+        e4 = phys_read_one(c, a4, 8);
         if (!(e4 & PTE_P))
             return 0;   /* not present: P = 0 */
         if (e4 & (RSV_HIGH | rsv_nx | PTE_PS))
@@ -95,7 +78,7 @@ static uint32_t walk64(struct cpu *c, uint64_t lin, struct walk *w)
     }
     /* level 3: PDPT */
     {
-        uint64_t a = table + ((lin >> 30) & 511) * 8, e = pt_read(c, a, 8);
+        uint64_t a = table + ((lin >> 30) & 511) * 8, e = phys_read_one(c, a, 8);
         if (!(e & PTE_P))
             return 0;
         if (e & (RSV_HIGH | rsv_nx))
@@ -115,7 +98,7 @@ static uint32_t walk64(struct cpu *c, uint64_t lin, struct walk *w)
 pd:
     (void)level;
     {
-        uint64_t a = table + ((lin >> 21) & 511) * 8, e = pt_read(c, a, 8);
+        uint64_t a = table + ((lin >> 21) & 511) * 8, e = phys_read_one(c, a, 8);
         if (!(e & PTE_P))
             return 0;
         if (e & (RSV_HIGH | rsv_nx))
@@ -132,7 +115,7 @@ pd:
         table = e & ADDR_4K;
     }
     {
-        uint64_t a = table + ((lin >> 12) & 511) * 8, e = pt_read(c, a, 8);
+        uint64_t a = table + ((lin >> 12) & 511) * 8, e = phys_read_one(c, a, 8);
         if (!(e & PTE_P))
             return 0;
         if (e & (RSV_HIGH | rsv_nx))
@@ -148,7 +131,7 @@ pd:
 static uint32_t walk32(struct cpu *c, uint64_t lin, struct walk *w)
 {
     uint64_t a = (c->cr3 & 0xfffff000ull) + ((lin >> 22) & 1023) * 4;
-    uint64_t e = pt_read(c, a, 4);
+    uint64_t e = phys_read_one(c, a, 4);
     if (!(e & PTE_P))
         return 0;
     if ((e & PTE_PS) && (c->cr4 & CR4_PSE)) {
@@ -162,7 +145,7 @@ static uint32_t walk32(struct cpu *c, uint64_t lin, struct walk *w)
     }
     add_entry(w, a, e);
     uint64_t a2 = (e & 0xfffff000ull) + ((lin >> 12) & 1023) * 4;
-    uint64_t e2 = pt_read(c, a2, 4);
+    uint64_t e2 = phys_read_one(c, a2, 4);
     if (!(e2 & PTE_P))
         return 0;
     add_entry(w, a2, e2);
@@ -255,7 +238,7 @@ uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
         if (k == w.n - 1 && (acc & ACC_W))
             nv |= PTE_D;
         if (nv != v)
-            pt_write(c, w.pte_addr[k], esz, nv);
+            phys_write_one(c, w.pte_addr[k], esz, nv);
     }
     tlb_fill(c, lin, acc, &w, 1);
     return w.pa;
@@ -282,7 +265,7 @@ bool mmu_load_pdptes(struct cpu *c, uint64_t cr3)
     uint64_t base = cr3 & 0xffffffe0ull;
     uint64_t e[4];
     for (int k = 0; k < 4; k++) {
-        e[k] = pt_read(c, base + 8u * (unsigned)k, 8);
+        e[k] = phys_read_one(c, base + 8u * (unsigned)k, 8);
         if ((e[k] & PTE_P) && (e[k] & (RSV_HIGH | PTE_NX | 0x1e6ull)))
             return false;
     }
