@@ -145,7 +145,7 @@ struct cpu {
     bool exit_block;          /* leave the current block after this instruction */
     bool stop_request;
 
-    /* Test mode: stop on exceptions (including INT3, INTO, INT1) instead of
+    /* Test mode: stop on exceptions (including INT3 and INTO) instead of
      * delivering them. */
     bool stop_on_exception;
     bool stop_is_trap;        /* the stopping event is a trap or software int */

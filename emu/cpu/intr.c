@@ -245,9 +245,9 @@ void cpu_deliver_event(struct cpu *c, int vector, enum event_kind kind,
                        bool has_error, uint32_t error, uint64_t return_rip)
 {
     struct event ev = { vector & 0xff, kind, has_error, error, return_rip, 0 };
-    if (c->stop_on_exception && (kind == EV_SOFTEXC || kind == EV_PRIVSOFT)) {
-        /* Test mode: INT3, INTO and INT1 are exceptions too; report them
-         * with RIP where the handler would return to. INT n and external
+    if (c->stop_on_exception && kind == EV_SOFTEXC) {
+        /* Test mode: INT3 and INTO raise #BP and #OF; report them with RIP
+         * where the handler would return to. INT n, INT1 and external
          * events are delivered. */
         c->rip = return_rip;
         c->stop_is_trap = true;

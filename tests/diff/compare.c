@@ -186,6 +186,33 @@ uint32_t compare_outcomes(const struct dcase *c, const struct doutcome *a,
         d |= DIFF_F_MXCSR;
         add(&w, "mxcsr: native %#x, vtx %#x", a->st.mxcsr, b->st.mxcsr);
     }
+    /* x87: FCW, FSW (minus the condition codes the case leaves undefined),
+     * tags, and the valid registers. */
+    if (a->st.fcw != b->st.fcw) {
+        d |= DIFF_F_X87;
+        add(&w, "fcw: native %#x, vtx %#x", a->st.fcw, b->st.fcw);
+    }
+    if ((a->st.fsw ^ b->st.fsw) & ~c->fsw_undef) {
+        d |= DIFF_F_X87;
+        add(&w, "fsw: native %#x, vtx %#x (not compared: %#x)", a->st.fsw, b->st.fsw, c->fsw_undef);
+    }
+    if (a->st.ftw != b->st.ftw) {
+        d |= DIFF_F_X87;
+        add(&w, "ftw: native %#x, vtx %#x", a->st.ftw, b->st.ftw);
+    }
+    int top = (a->st.fsw >> 11) & 7;
+    for (int i = 0; i < 8; i++) {
+        if (!((a->st.ftw >> ((top + i) & 7)) & 1) || !memcmp(a->st.st[i], b->st.st[i], 10))
+            continue;
+        uint64_t ma, mb;
+        uint16_t ea, eb;
+        memcpy(&ma, a->st.st[i], 8);
+        memcpy(&ea, a->st.st[i] + 8, 2);
+        memcpy(&mb, b->st.st[i], 8);
+        memcpy(&eb, b->st.st[i] + 8, 2);
+        d |= DIFF_F_X87;
+        add(&w, "st%d: native %04x:%016" PRIx64 ", vtx %04x:%016" PRIx64, i, ea, ma, eb, mb);
+    }
     int first = -1, last = -1, n = 0;
     for (int i = 0; i < (int)DIFF_DATA_SIZE; i++) {
         if (a->data[i] != b->data[i]) {

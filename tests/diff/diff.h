@@ -64,6 +64,11 @@ struct dstate {
     uint64_t xmm[16][2];     /* [i][0] low quadword, [i][1] high */
     uint32_t mxcsr;
     uint32_t pad;
+    /* x87 (both sides start from FNINIT: FCW 037FH, FSW 0, all empty). */
+    uint16_t fcw, fsw;
+    uint8_t ftw;             /* abridged tag byte: bit n = physical Rn valid */
+    uint8_t pad2[3];
+    uint8_t st[8][10];       /* ST(0)..ST(7), 80-bit little-endian */
 };
 
 /* One test case. */
@@ -86,6 +91,7 @@ struct dcase {
     uint64_t fill_seed;              /* data pages = fill(seed) + patches */
     uint8_t data[DIFF_DATA_SIZE];
     uint32_t undef_flags;            /* RFLAGS bits not compared */
+    uint16_t fsw_undef;              /* x87 FSW bits not compared (C0 C2 C3 ..) */
     uint16_t undef_regs;             /* GPRs whose final value is undefined */
     uint32_t need;                   /* FEAT_* the code needs */
     /* When vtx does not advertise `need` but the SDM says the bytes then
@@ -153,6 +159,7 @@ uint32_t runner_features(struct runner *rn);
 #define DIFF_F_XMM    (1u << 7)
 #define DIFF_F_MXCSR  (1u << 8)
 #define DIFF_F_MEM    (1u << 9)
+#define DIFF_F_X87    (1u << 10)
 uint32_t compare_outcomes(const struct dcase *c, const struct doutcome *a,
                           const struct doutcome *b, char *why, size_t whylen);
 /* The first differing field of a mismatch, short ("rax", "OF", "vector"). */

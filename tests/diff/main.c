@@ -143,10 +143,10 @@ static const char *first_mnemonic(const char *text, char *buf, size_t len)
 static void field_names(uint32_t d, const char *why, char *out, size_t len)
 {
     static const char *const names[] = { "stop", "vector", "error", "#PF-addr", "rip", "gpr", "flags",
-                                         "xmm", "mxcsr", "memory" };
+                                         "xmm", "mxcsr", "memory", "x87" };
     size_t n = 0;
     out[0] = 0;
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 11; i++) {
         if (!((d >> i) & 1))
             continue;
         if (i == 6) {

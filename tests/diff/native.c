@@ -78,6 +78,14 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
         for (int i = 0; i < 16; i++)
             memcpy(o->st.xmm[i], uc->uc_mcontext.fpregs->_xmm[i].element, 16);
         o->st.mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        /* FXSAVE image: registers in ST(i) order, abridged physical tags. */
+        o->st.fcw = uc->uc_mcontext.fpregs->cwd;
+        o->st.fsw = uc->uc_mcontext.fpregs->swd;
+        o->st.ftw = (uint8_t)uc->uc_mcontext.fpregs->ftw;
+        for (int i = 0; i < 8; i++) {
+            memcpy(o->st.st[i], uc->uc_mcontext.fpregs->_st[i].significand, 8);
+            memcpy(o->st.st[i] + 8, &uc->uc_mcontext.fpregs->_st[i].exponent, 2);
+        }
     }
     siglongjmp(guest_exit, 1);
 }

@@ -9,6 +9,7 @@
     .type diff_native_enter, @function
 diff_native_enter:
     mov %rdi, %rax
+    fninit
     ldmxcsr 400(%rax)
     movdqu 144(%rax), %xmm0
     movdqu 160(%rax), %xmm1

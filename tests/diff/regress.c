@@ -123,6 +123,9 @@ static int parse_token(struct dcase *c, const char *key, size_t kn, const char *
             vn -= k;
             if (vn) { v++; vn--; }
         }
+    } else if (KEY("fswundef")) {
+        if (parse_u64(v, vn, &x)) goto bad;
+        c->fsw_undef = (uint16_t)x;
     } else if (KEY("need")) {
         c->need = parse_need(v, vn);
     } else if (KEY("fam")) {
@@ -238,6 +241,8 @@ void case_format(const struct dcase *c, char *out, size_t len)
                 sep = ",";
             }
     }
+    if (c->fsw_undef)
+        n = put(out, len, n, " fswundef=%#x", c->fsw_undef);
     if (c->need) {
         n = put(out, len, n, " need=");
         const char *sep = "";

@@ -28,6 +28,7 @@ const struct family families[] = {
     { "flags", "SAHF LAHF CLC STC CMC CLD STD, ADC/SBB chains", fam_flags },
     { "sse", "SSE2 moves, logic, integer add/sub/compare, shuffles, shifts", fam_sse },
     { "ssefp", "SSE/SSE2 floating point: arithmetic, MIN/MAX, compares, COMISS, conversions, MXCSR modes, #XM", fam_ssefp },
+    { "x87", "x87 loads, arithmetic, FSQRT FPREM FRNDINT FSCALE FXTRACT, compares, FCMOV, stores, FCW modes, #MF", fam_x87 },
     { "branch", "Jcc JMP LOOPcc JrCXZ CALL RET (direct, register, memory) inside the code page", fam_branch },
     { "misc", "XLAT, MOV moffs, ENTER/LEAVE, NOP/prefetch/fences/CLFLUSH, MOVNTI, Sreg reads", fam_misc },
     { "fault", "faults: #PF #GP #SS #UD #DE #AC, privileged instructions at CPL 3", fam_fault },

@@ -463,7 +463,15 @@ static bool fault_one(struct t *t, unsigned cell)
     case 69: return RAW(t, "mov eax, sreg7", "\x8c\xf8");
     case 70: return RAW(t, "mov cs, eax", "\x8e\xc8");
     case 71: return RAW(t, "mov cr6, rax", "\x0f\x22\xf0");
-    default: return RAW(t, "mov rax, cr5", "\x0f\x20\xe8");
+    case 72: return RAW(t, "mov rax, cr5", "\x0f\x20\xe8");
+    /* Non-canonical addresses: #SS(0) through RSP/RBP bases, #GP(0)
+     * otherwise (R12/R13 included). */
+    case 73: R[13] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov rax, [r13+0] (non-canonical)", "\x49\x8b\x45\x00");
+    case 74: R[12] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov rax, [r12] (non-canonical)", "\x49\x8b\x04\x24");
+    case 75: R[5] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov rax, [rbp+0] (non-canonical)", "\x48\x8b\x45\x00");
+    case 76: R[1] = 0x8000000000000000ull; return RAW(t, "mov rax, [rsp+rcx] (non-canonical)", "\x48\x8b\x04\x0c");
+    case 77: R[13] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov [r13+8], eax (non-canonical)", "\x41\x89\x45\x08");
+    default: R[5] = 0x0000900000000000ull; return RAW(t, "push qword [rbp] (non-canonical)", "\xff\x75\x00");
     }
 }
 
@@ -471,5 +479,5 @@ void fam_fault(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat)
 {
     (void)feat;
     struct t t;
-    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 73)));
+    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 79)));
 }

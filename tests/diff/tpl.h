@@ -64,5 +64,6 @@ void fam_fault(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_branch(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_misc(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_ssefp(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
+void fam_x87(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 
 #endif

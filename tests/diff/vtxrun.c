@@ -120,6 +120,13 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     for (int i = 0; i < 16; i++)
         memcpy(c->xmm[i].q, k->init.xmm[i], 16);
     c->mxcsr = k->init.mxcsr;
+    /* x87 as FNINIT leaves it (the native side runs FNINIT first). */
+    c->fpu.fcw = 0x037f;
+    c->fpu.fsw = 0;
+    c->fpu.ftw = 0;
+    c->fpu.fop = 0;
+    c->fpu.fip = c->fpu.fdp = 0;
+    c->fpu.fcs = c->fpu.fds = 0;
     c->stop_on_exception = true;
     c->stopped_vector = -1;
     c->stopped_error = 0;
@@ -163,6 +170,12 @@ static void vtx_run(const struct dcase *k, struct doutcome *o)
     for (int i = 0; i < 16; i++)
         memcpy(o->st.xmm[i], c->xmm[i].q, 16);
     o->st.mxcsr = c->mxcsr;
+    o->st.fcw = c->fpu.fcw;
+    o->st.fsw = c->fpu.fsw;
+    o->st.ftw = (uint8_t)c->fpu.ftw;
+    int top = (c->fpu.fsw >> 11) & 7;
+    for (int i = 0; i < 8; i++)
+        memcpy(o->st.st[i], c->fpu.st[(top + i) & 7], 10);   /* physical -> ST(i) */
     const uint8_t *d = phys_ptr(vm, DIFF_DATA, DIFF_DATA_SIZE);
     if (d)
         memcpy(o->data, d, DIFF_DATA_SIZE);
