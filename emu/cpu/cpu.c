@@ -74,6 +74,7 @@ void cpu_reset(struct cpu *c)
     c->mxcsr = 0x1f80;
     memset(&c->fpu, 0, sizeof c->fpu);
     c->fpu.fcw = 0x0040;
+    c->fpu.ftw = 0xff;     /* tag word 5555H: every register valid, +0.0 */
     c->halted = c->index != 0;         /* APs wait for SIPI (platform issue) */
     c->nmi_pending = c->nmi_blocked = false;
     c->shadow_until = 0;

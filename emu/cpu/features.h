@@ -3,10 +3,20 @@
 #ifndef EMU_FEATURES_H
 #define EMU_FEATURES_H
 
+#include <float.h>
+
 #include "cpu.h"
 #include "x86/cpuid.h"
 
-#define FEAT_1_EDX (CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR | \
+/* The x87 unit computes with the host's long double: offered only where
+ * that is the 80-bit extended format (x87.h). */
+#if LDBL_MANT_DIG == 64 && LDBL_MAX_EXP == 16384
+#define FEAT_X87 CPUID_1_EDX_FPU
+#else
+#define FEAT_X87 0u
+#endif
+
+#define FEAT_1_EDX (FEAT_X87 | CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR | \
                     CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_SEP | CPUID_1_EDX_PGE | \
                     CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_PSE36 | CPUID_1_EDX_CLFSH | \
                     CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2)

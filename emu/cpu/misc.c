@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "exec.h"
+#include "x87.h"
 #include "mem.h"
 #include "ops.h"
 
@@ -44,6 +45,7 @@ void op_fwait(struct cpu *c, const struct insn *i)
 {
     if ((c->cr0 & CR0_MP) && (c->cr0 & CR0_TS))
         cpu_fault_noerr(c, EXC_NM);
+    x87_check_pending(c);
     rip_advance(c, i);
 }
 

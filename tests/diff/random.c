@@ -12,6 +12,7 @@
  *    r16, SHLD/SHRD r16 by CL) are not used;
  *  - POPF only pops a value pushed just before it (no TF, NT);
  *  - no branches, system calls, CPUID, RDTSC, segment loads, x87. */
+#include <stdio.h>
 #include <string.h>
 
 #include "tpl.h"
@@ -305,10 +306,44 @@ static int m_sse(struct rctx *x, struct ginsn *g)
     }
 }
 
+/* NOP and hint forms, fences, MOVNTI: no architectural effect but decode. */
+static int m_misc(struct rctx *x, struct ginsn *g)
+{
+    static const uint8_t nop1f[2] = { 0x0f, 0x1f }, pf18[2] = { 0x0f, 0x18 }, ae[2] = { 0x0f, 0xae };
+    static const uint8_t c3[2] = { 0x0f, 0xc3 };
+    struct rng *r = x->t.r;
+    ginsn_init(g, MN_NOP);
+    struct encreq q = { .opreg = -1, .nopc = 2, .reg = 0, .rm = r_mem(x, 8) };
+    switch (rng_below(r, 6)) {
+    case 0: q.opc = nop1f; q.flags = rng_chance(r, 2) ? E_66 : 0; snprintf(g->text, sizeof g->text, "nop [mem]"); break;
+    case 1: q.opc = pf18; q.reg = (int)rng_below(r, 4); snprintf(g->text, sizeof g->text, "prefetch [mem]"); break;
+    case 2: q.opc = ae; q.reg = 7; snprintf(g->text, sizeof g->text, "clflush [mem]"); break;
+    case 3:
+        q.opc = c3;
+        q.reg = r_src(x, 8);
+        q.flags = rng_chance(r, 2) ? E_W : 0;
+        g->need = FEAT_SSE2;
+        snprintf(g->text, sizeof g->text, "movnti [mem], %s", reg_name(q.reg, q.flags ? 8 : 4));
+        break;
+    case 4:
+        g->b[0] = 0x0f; g->b[1] = 0xae; g->b[2] = (uint8_t)(0xe8 + 8 * rng_below(r, 3));
+        g->n = 3;
+        snprintf(g->text, sizeof g->text, "lfence/mfence/sfence");
+        return 1;
+    default:
+        g->b[0] = 0xf3; g->b[1] = 0x90;
+        g->n = 2;
+        snprintf(g->text, sizeof g->text, "pause");
+        return 1;
+    }
+    return enc(g, &q);
+}
+
 static const struct { maker_fn fn; int weight; } makers[] = {
     { m_alu, 8 }, { m_unary, 2 }, { m_shift, 4 }, { m_shxd, 2 }, { m_muldiv, 2 },
     { m_string, 2 }, { m_bt, 2 }, { m_count, 1 }, { m_xchgs, 3 }, { m_cond, 3 },
     { m_swap, 1 }, { m_movx, 3 }, { m_stack, 2 }, { m_flag, 2 }, { m_mov, 3 }, { m_sse, 4 },
+    { m_misc, 1 },
 };
 
 static maker_fn pick_maker(struct rng *r)
@@ -368,6 +403,25 @@ void random_case(struct dcase *c, struct rng *r, uint32_t feat)
             }
             if (!ok)
                 continue;
+            /* Sometimes redundant ES/CS/SS/DS overrides in front (ignored
+             * in 64-bit mode); past 15 bytes the instruction is #GP(0). */
+            for (int j = 0; j < m; j++) {
+                if (!rng_chance(r, 12))
+                    continue;
+                static const uint8_t segs[4] = { 0x26, 0x2e, 0x36, 0x3e };
+                int k = 1 + (int)rng_below(r, 4);
+                if (g[j].n + k > (int)sizeof g[j].b)
+                    continue;
+                memmove(g[j].b + k, g[j].b, (size_t)g[j].n);
+                for (int q = 0; q < k; q++)
+                    g[j].b[q] = segs[rng_below(r, 4)];
+                g[j].n += k;
+                if (g[j].alt_off >= 0)
+                    g[j].alt_off += k;
+                char t[sizeof g[j].text];
+                snprintf(t, sizeof t, "(%d seg prefixes) %s", k, g[j].text);
+                memcpy(g[j].text, t, sizeof t);
+            }
             for (int j = 0; j < m; j++)
                 if (!case_add(c, &g[j]))
                     ok = false;

@@ -471,7 +471,16 @@ static bool fault_one(struct t *t, unsigned cell)
     case 75: R[5] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov rax, [rbp+0] (non-canonical)", "\x48\x8b\x45\x00");
     case 76: R[1] = 0x8000000000000000ull; return RAW(t, "mov rax, [rsp+rcx] (non-canonical)", "\x48\x8b\x04\x0c");
     case 77: R[13] = 0x8000000000000000ull | rng_next(r) >> 2; return RAW(t, "mov [r13+8], eax (non-canonical)", "\x41\x89\x45\x08");
-    default: R[5] = 0x0000900000000000ull; return RAW(t, "push qword [rbp] (non-canonical)", "\xff\x75\x00");
+    case 78: R[5] = 0x0000900000000000ull; return RAW(t, "push qword [rbp] (non-canonical)", "\xff\x75\x00");
+    /* INT n at CPL 3 against Linux's IDT: DPL 3 only for 3 and 4; other
+     * vectors #GP(n*8+2). INT 0x80 (a system call natively) is not
+     * generated. */
+    case 79: return RAW(t, "int 3 (cd 03)", "\xcd\x03");
+    case 80: return RAW(t, "int 4 (cd 04)", "\xcd\x04");
+    case 81: return RAW(t, "int 1 (cd 01): DPL 0 gate", "\xcd\x01");
+    case 82: return RAW(t, "int 0x0d", "\xcd\x0d");
+    case 83: return RAW(t, "int 0x21", "\xcd\x21");
+    default: return RAW(t, "int 0xff", "\xcd\xff");
     }
 }
 
@@ -479,5 +488,5 @@ void fam_fault(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat)
 {
     (void)feat;
     struct t t;
-    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 79)));
+    RETRY(&t, c, r, "fault", fault_one(&t, (unsigned)(i % 85)));
 }

@@ -20,6 +20,13 @@
 #define TSS_BASE    (DIFF_CODE + 0x8000)
 #define TSS_LIMIT   0x67
 #define USER_TR     0x40
+/* An IDT like Linux's on x86-64: 256 present 64-bit interrupt gates to the
+ * kernel code selector, DPL 0 except #BP (3) and #OF (4), which user code
+ * may raise with INT3/INT 3/INTO/INT 4. Delivery never happens (the CPU
+ * stops on the exception); the gates decide INT n's DPL check. On the
+ * next supervisor-only page. */
+#define IDT_BASE    (DIFF_CODE + 0x9000)
+#define KERNEL_CS   0x10
 #define VTX_BUDGET  2000000ull             /* instructions before "timeout" */
 
 /* Ring-3 selectors as Linux uses them (__USER_CS, __USER_DS). */
@@ -57,6 +64,21 @@ static void build_page_tables(void)
     for (uint64_t a = DIFF_DATA; a < DIFF_DATA_END; a += DIFF_PAGE)
         pt[(a >> 12) & 511] = a | PTE_P | PTE_W | PTE_U | PTE_NX;
     pt[(TSS_BASE >> 12) & 511] = TSS_BASE | PTE_P | PTE_W | PTE_NX;
+    pt[(IDT_BASE >> 12) & 511] = IDT_BASE | PTE_P | PTE_W | PTE_NX;
+    uint8_t *idt = phys_ptr(vm, IDT_BASE, DIFF_PAGE);
+    for (int v = 0; v < 256; v++) {
+        uint8_t *g = idt + 16 * v;
+        uint64_t target = 0xffffffff81000000ull + 16u * (unsigned)v;
+        int dpl = v == 3 || v == 4 ? 3 : 0;
+        memset(g, 0, 16);
+        g[0] = (uint8_t)target;
+        g[1] = (uint8_t)(target >> 8);
+        g[2] = KERNEL_CS;
+        g[5] = (uint8_t)(0x80 | dpl << 5 | SYS_INTGATE);
+        g[6] = (uint8_t)(target >> 16);
+        g[7] = (uint8_t)(target >> 24);
+        memcpy(g + 8, (const uint8_t *)&target + 4, 4);
+    }
     uint8_t *tss = phys_ptr(vm, TSS_BASE, DIFF_PAGE);
     memset(tss, 0, DIFF_PAGE);
     tss[0x66] = TSS_LIMIT + 1;     /* I/O map base address: past the limit */
@@ -112,6 +134,8 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     c->tr.base = TSS_BASE;
     c->tr.limit = TSS_LIMIT;
     c->tr.ar = SYS_TSS_BUSY | AR_P;
+    c->idtr.base = IDT_BASE;
+    c->idtr.limit = 256 * 16 - 1;
     cpu_update_mode(c);
     memcpy(c->r, k->init.r, sizeof c->r);
     int off = k->code_off < 0 ? 0 : k->code_off >= (int)DIFF_PAGE ? (int)DIFF_PAGE - 1 : k->code_off;
