@@ -27,12 +27,16 @@ static uint64_t next_rip(const struct cpu *c, const struct insn *i)
     return c->rip + i->len;
 }
 
+/* A taken branch leaves the decoded block (conditional branches do not
+ * end blocks: codecache.c). */
 static void branch_if(struct cpu *c, const struct insn *i, int taken)
 {
-    if (taken)
+    if (taken) {
         c->rip = near_target(c, i, next_rip(c, i) + i->imm);
-    else
+        c->exit_block = true;
+    } else {
         rip_advance(c, i);
+    }
 }
 
 void op_jcc(struct cpu *c, const struct insn *i)
@@ -82,10 +86,12 @@ void op_loop(struct cpu *c, const struct insn *i)
         taken = taken && flag_zf(c);
     uint64_t t = taken ? near_target(c, i, next_rip(c, i) + i->imm) : 0;
     reg_set(c, R_CX, i->asz, n);
-    if (taken)
+    if (taken) {
         c->rip = t;
-    else
+        c->exit_block = true;
+    } else {
         rip_advance(c, i);
+    }
 }
 
 void op_jrcxz(struct cpu *c, const struct insn *i)

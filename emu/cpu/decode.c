@@ -162,8 +162,10 @@ static enum decode_status decode_modrm(struct cursor *cp, struct insn *in, int m
             base = -2;
         }
         if (base >= 0) {
+            /* SS is the default segment for RSP/RBP bases only, not R12/R13
+             * (same low bits) — SDM Vol. 1 "Default Segment Selection Rules". */
             in->base = (uint8_t)(base | ((p->rex & 1) << 3));
-            def_ss = (base == R_SP || base == R_BP);
+            def_ss = (in->base == R_SP || in->base == R_BP);
         }
     }
     if (mod == 1) {

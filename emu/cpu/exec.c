@@ -50,6 +50,7 @@ static void step_uncached(struct cpu *c)
     decode_uncached(c, &in);
     in.fn(c, &in);
     c->icount++;
+    c->exit_block = false;
 }
 
 static bool intr_allowed(struct cpu *c)
@@ -136,6 +137,7 @@ static void run_block(struct cpu *c, uint64_t until)
         c->icount++;
         if (c->exit_block) {
             c->exit_block = false;
+            c->last_block = b;    /* links are keyed by RIP: still valid */
             return;
         }
     }
@@ -155,6 +157,7 @@ static void run_single_step(struct cpu *c)
     c->rflags &= ~(uint64_t)RFLAGS_RF;
     in.fn(c, &in);
     c->icount++;
+    c->exit_block = false;
     if (tf)
         single_step_trap(c);
 }

@@ -15,13 +15,15 @@
 /* ALU register/register and register/immediate, 32 and 64 bits. The
  * destination is i->rm, the source i->reg or the immediate. */
 #define ALU_OPS(X) \
-    X(add, r = a + b; lf_arith(c, r, cout_add(a, b, r), SZ), 1) \
-    X(sub, r = a - b; lf_arith(c, r, cout_sub(a, b, r), SZ), 1) \
-    X(cmp, r = a - b; lf_arith(c, r, cout_sub(a, b, r), SZ), 0) \
-    X(and, r = a & b; lf_set(c, r, SZ, 0, 0, 0), 1) \
-    X(or, r = a | b; lf_set(c, r, SZ, 0, 0, 0), 1) \
-    X(xor, r = a ^ b; lf_set(c, r, SZ, 0, 0, 0), 1) \
-    X(test, r = a & b; lf_set(c, r, SZ, 0, 0, 0), 0)
+    X(add, r = a + b; lf_arith(c, r, cout_add(a, b, r), SZ), 1, 1) \
+    X(sub, r = a - b; lf_arith(c, r, cout_sub(a, b, r), SZ), 1, 1) \
+    X(cmp, r = a - b; lf_arith(c, r, cout_sub(a, b, r), SZ), 0, 1) \
+    X(and, r = a & b; lf_set(c, r, SZ, 0, 0, 0), 1, 1) \
+    X(or, r = a | b; lf_set(c, r, SZ, 0, 0, 0), 1, 1) \
+    X(xor, r = a ^ b; lf_set(c, r, SZ, 0, 0, 0), 1, 1) \
+    X(test, r = a & b; lf_set(c, r, SZ, 0, 0, 0), 0, 0)
+
+/* (name, body, writes the destination, has an "op reg, [mem]" form) */
 
 #define DEF_ALU_ONE(name, body, writes, SZV, A, B, STORE) \
     static void name(struct cpu *c, const struct insn *i) \
@@ -33,7 +35,7 @@
             c->r[i->rm] = STORE; \
         c->rip += i->len; \
     }
-#define DEF_ALU(name, body, writes) \
+#define DEF_ALU(name, body, writes, has_rm) \
     DEF_ALU_ONE(fp_##name##_rr64, body, writes, 8, c->r[i->rm], c->r[i->reg], r) \
     DEF_ALU_ONE(fp_##name##_ri64, body, writes, 8, c->r[i->rm], i->imm, r) \
     DEF_ALU_ONE(fp_##name##_rr32, body, writes, 4, U32(c->r[i->rm]), U32(c->r[i->reg]), U32(r)) \
@@ -55,14 +57,151 @@ static const insn_fn alu_fast[8][4] = {
 #define DEF_JCC(cc) \
     static void fp_jcc##cc(struct cpu *c, const struct insn *i) \
     { uint64_t next = c->rip + i->len; \
-      if (cond(c, cc)) { uint64_t t = next + i->imm; if (!is_canonical(t)) cpu_gp(c, 0); c->rip = t; } \
-      else c->rip = next; }
+      if (cond(c, cc)) { \
+          uint64_t t = next + i->imm; \
+          if (!is_canonical(t)) \
+              cpu_gp(c, 0); \
+          c->rip = t; \
+          c->exit_block = true; \
+      } else { \
+          c->rip = next; \
+      } }
 DEF_JCC(0) DEF_JCC(1) DEF_JCC(2) DEF_JCC(3) DEF_JCC(4) DEF_JCC(5) DEF_JCC(6) DEF_JCC(7)
 DEF_JCC(8) DEF_JCC(9) DEF_JCC(10) DEF_JCC(11) DEF_JCC(12) DEF_JCC(13) DEF_JCC(14) DEF_JCC(15)
 static const insn_fn jcc_fast[16] = {
     fp_jcc0, fp_jcc1, fp_jcc2, fp_jcc3, fp_jcc4, fp_jcc5, fp_jcc6, fp_jcc7,
     fp_jcc8, fp_jcc9, fp_jcc10, fp_jcc11, fp_jcc12, fp_jcc13, fp_jcc14, fp_jcc15,
 };
+
+/* ALU with a memory operand, 32 and 64 bits: "mr" is op [mem], reg
+ * (read-modify-write unless the op only compares), "rm" is op reg, [mem],
+ * "mi" is op [mem], imm — the same primitives as the register forms. */
+#define DEF_ALU_MEM_ALL(name, body, writes, has_rm) \
+    DEF_ALU_MEM(name, body, writes) \
+    DEF_ALU_RM_IF_##has_rm(name, body, writes)
+#define DEF_ALU_RM_IF_0(name, body, writes)
+#define DEF_ALU_RM_IF_1(name, body, writes) \
+    DEF_ALU_RM(fp_##name##_rm64, body, writes, 8, c->r[i->reg], r) \
+    DEF_ALU_RM(fp_##name##_rm32, body, writes, 4, U32(c->r[i->reg]), U32(r))
+#define DEF_ALU_MEM(name, body, writes) \
+    DEF_ALU_MR(fp_##name##_mr64, body, writes, 8, c->r[i->reg]) \
+    DEF_ALU_MR(fp_##name##_mr32, body, writes, 4, U32(c->r[i->reg])) \
+    DEF_ALU_MR(fp_##name##_mi64, body, writes, 8, i->imm) \
+    DEF_ALU_MR(fp_##name##_mi32, body, writes, 4, U32(i->imm))
+#define DEF_ALU_MR(fname, body, writes, SZV, B) \
+    static void fname(struct cpu *c, const struct insn *i) \
+    { \
+        enum { SZ = SZV }; \
+        uint64_t b = (B), r, a; \
+        if (writes) { \
+            struct rmw m; \
+            a = rmw_begin_mem(c, &m, i->seg, ea_offset(c, i), SZ); \
+            body; \
+            rmw_end(c, &m, SZ, r); \
+        } else { \
+            a = mem_read(c, i->seg, ea_offset(c, i), SZ); \
+            body; \
+        } \
+        c->rip += i->len; \
+    }
+#define DEF_ALU_RM(fname, body, writes, SZV, A, STORE) \
+    static void fname(struct cpu *c, const struct insn *i) \
+    { \
+        enum { SZ = SZV }; \
+        uint64_t a = (A), b = mem_read(c, i->seg, ea_offset(c, i), SZ), r; \
+        body; \
+        if (writes) \
+            c->r[i->reg] = STORE; \
+        c->rip += i->len; \
+    }
+ALU_OPS(DEF_ALU_MEM_ALL)
+
+/* op index -> [mr64, mr32, mi64, mi32, rm64, rm32] */
+static const insn_fn alu_mem_fast[8][6] = {
+    [0] = { fp_add_mr64, fp_add_mr32, fp_add_mi64, fp_add_mi32, fp_add_rm64, fp_add_rm32 },
+    [1] = { fp_or_mr64, fp_or_mr32, fp_or_mi64, fp_or_mi32, fp_or_rm64, fp_or_rm32 },
+    [4] = { fp_and_mr64, fp_and_mr32, fp_and_mi64, fp_and_mi32, fp_and_rm64, fp_and_rm32 },
+    [5] = { fp_sub_mr64, fp_sub_mr32, fp_sub_mi64, fp_sub_mi32, fp_sub_rm64, fp_sub_rm32 },
+    [6] = { fp_xor_mr64, fp_xor_mr32, fp_xor_mi64, fp_xor_mi32, fp_xor_rm64, fp_xor_rm32 },
+    [7] = { fp_cmp_mr64, fp_cmp_mr32, fp_cmp_mi64, fp_cmp_mi32, fp_cmp_rm64, fp_cmp_rm32 },
+};
+
+/* SHL, SHR, SAR of a 32/64-bit register by a non-zero masked count, with
+ * the flags shift.c defines (OF = CF ^ MSB for SHL, MSB ^ next for SHR,
+ * 0 for SAR; AF = 0). A zero count changes nothing but zero-extends a
+ * 32-bit register. */
+#define DEF_SHIFT(name, SZV, COUNT, BODY) \
+    static void name(struct cpu *c, const struct insn *i) \
+    { \
+        enum { SZ = SZV, W = SZV * 8 }; \
+        unsigned n = (unsigned)(COUNT) & (SZ == 8 ? 63u : 31u); \
+        uint64_t v = c->r[i->rm] & szmask(SZ), r; \
+        if (n) { \
+            BODY; \
+        } else { \
+            r = v; \
+        } \
+        c->r[i->rm] = r; \
+        c->rip += i->len; \
+    }
+#define SHL_BODY \
+    int cf = (int)((v >> (W - n)) & 1); \
+    r = (v << n) & szmask(SZ); \
+    lf_set(c, r, SZ, cf, (int)((r >> (W - 1)) & 1) ^ cf, 0)
+#define SHR_BODY \
+    int cf = (int)((v >> (n - 1)) & 1); \
+    r = v >> n; \
+    lf_set(c, r, SZ, cf, (int)(((r >> (W - 1)) ^ (r >> (W - 2))) & 1), 0)
+#define SAR_BODY \
+    int64_t s = (int64_t)sext(v, SZ); \
+    int cf = (int)(((uint64_t)s >> (n - 1)) & 1); \
+    r = (uint64_t)(s >> n) & szmask(SZ); \
+    lf_set(c, r, SZ, cf, 0, 0)
+#define DEF_SHIFTS(op, BODY) \
+    DEF_SHIFT(fp_##op##_r64_imm, 8, i->imm & 0xff, BODY) \
+    DEF_SHIFT(fp_##op##_r32_imm, 4, i->imm & 0xff, BODY) \
+    DEF_SHIFT(fp_##op##_r64_1, 8, 1, BODY) \
+    DEF_SHIFT(fp_##op##_r32_1, 4, 1, BODY) \
+    DEF_SHIFT(fp_##op##_r64_cl, 8, c->r[R_CX] & 0xff, BODY) \
+    DEF_SHIFT(fp_##op##_r32_cl, 4, c->r[R_CX] & 0xff, BODY)
+DEF_SHIFTS(shl, SHL_BODY)
+DEF_SHIFTS(shr, SHR_BODY)
+DEF_SHIFTS(sar, SAR_BODY)
+
+/* [group-2 op][count source: imm, 1, CL][64, 32] */
+static const insn_fn shift_fast[8][3][2] = {
+    [4] = { { fp_shl_r64_imm, fp_shl_r32_imm }, { fp_shl_r64_1, fp_shl_r32_1 }, { fp_shl_r64_cl, fp_shl_r32_cl } },
+    [5] = { { fp_shr_r64_imm, fp_shr_r32_imm }, { fp_shr_r64_1, fp_shr_r32_1 }, { fp_shr_r64_cl, fp_shr_r32_cl } },
+    [6] = { { fp_shl_r64_imm, fp_shl_r32_imm }, { fp_shl_r64_1, fp_shl_r32_1 }, { fp_shl_r64_cl, fp_shl_r32_cl } },
+    [7] = { { fp_sar_r64_imm, fp_sar_r32_imm }, { fp_sar_r64_1, fp_sar_r32_1 }, { fp_sar_r64_cl, fp_sar_r32_cl } },
+};
+
+static void fp_store_imm64(struct cpu *c, const struct insn *i)
+{
+    mem_write(c, i->seg, ea_offset(c, i), 8, i->imm);
+    c->rip += i->len;
+}
+static void fp_store_imm32(struct cpu *c, const struct insn *i)
+{
+    mem_write(c, i->seg, ea_offset(c, i), 4, i->imm);
+    c->rip += i->len;
+}
+
+/* NEG: CF = (source != 0), flags as 0 - source. */
+static void fp_neg64(struct cpu *c, const struct insn *i)
+{
+    uint64_t a = c->r[i->rm], r = 0 - a;
+    lf_arith(c, r, cout_sub(0, a, r), 8);
+    c->r[i->rm] = r;
+    c->rip += i->len;
+}
+static void fp_neg32(struct cpu *c, const struct insn *i)
+{
+    uint64_t a = U32(c->r[i->rm]), r = U32(0 - a);
+    lf_arith(c, r, cout_sub(0, a, r), 4);
+    c->r[i->rm] = r;
+    c->rip += i->len;
+}
 
 static void fp_mov_rr64(struct cpu *c, const struct insn *i) { c->r[i->rm] = c->r[i->reg]; c->rip += i->len; }
 static void fp_mov_rr32(struct cpu *c, const struct insn *i) { c->r[i->rm] = U32(c->r[i->reg]); c->rip += i->len; }
@@ -184,6 +323,10 @@ insn_fn fastpath_select(struct insn *in, int code_size)
         return w ? fp_test_rr32 : fp_test_rr64;
     if (f == op_test_EI && is_reg_reg(in))
         return w ? fp_test_ri32 : fp_test_ri64;
+    if (f == op_test_EG && !is_reg_reg(in))
+        return w ? fp_test_mr32 : fp_test_mr64;
+    if (f == op_test_EI && !is_reg_reg(in))
+        return w ? fp_test_mi32 : fp_test_mi64;
     if (f == op_test_AI) {
         in->rm = R_AX;
         return w ? fp_test_ri32 : fp_test_ri64;
@@ -193,6 +336,10 @@ insn_fn fastpath_select(struct insn *in, int code_size)
         return w ? fp_mov_ri32 : fp_mov_ri64;
     }
     if (is_reg_reg(in) && (f == op_shift_EI || f == op_shift_E1 || f == op_shift_ECL)) {
+        int src = f == op_shift_EI ? 0 : f == op_shift_E1 ? 1 : 2;
+        insn_fn g = shift_fast[in->reg & 7][src][w ? 1 : 0];
+        if (g)
+            return g;
         if (f == op_shift_EI)
             return w ? fp_shift_r32_imm : fp_shift_r64_imm;
         if (f == op_shift_E1)
@@ -209,6 +356,16 @@ insn_fn fastpath_select(struct insn *in, int code_size)
     }
     if (f == op_mov_r_imm)
         return w ? fp_mov_ri32 : fp_mov_ri64;
+    if (f == op_mov_E_imm)
+        return w ? fp_store_imm32 : fp_store_imm64;
+    if (f == op_neg && is_reg_reg(in))
+        return w ? fp_neg32 : fp_neg64;
+    if (!is_reg_reg(in) && !in->lock && (f == op_alu_EG || f == op_alu_GE || f == op_alu_EI)) {
+        int form = f == op_alu_EG ? 0 : f == op_alu_EI ? 2 : 4;
+        int op = f == op_alu_EI ? in->reg & 7 : (in->op >> 3) & 7;
+        insn_fn g = alu_mem_fast[op][form + (w ? 1 : 0)];
+        return g ? g : f;
+    }
     if (f == op_mov_GE)
         return w ? fp_load32 : fp_load64;
     if (f == op_mov_EG)

@@ -66,6 +66,8 @@ enum op_form {
 #define A_W16    0x0400u  /* operand size is always 16 bits */
 #define A_SSE    0x0800u  /* SSE: CR0.EM/TS and CR4.OSFXSR rules apply */
 #define A_RMREG  0x1000u  /* ModRM.mod ignored: r/m is always a register (MOV CR/DR) */
+#define A_CBR    0x2000u  /* conditional branch: a block goes on past it; the
+                           * handler leaves the block when it is taken */
 
 enum op_map { MAP_1, MAP_0F, MAP_0F38, MAP_0F3A, MAP_COUNT };
 enum op_pfx { P_ANY, P_NP, P_66, P_F3, P_F2 };  /* mandatory prefix */
