@@ -33,7 +33,7 @@ static void branch_if(struct cpu *c, const struct insn *i, int taken)
 {
     if (taken) {
         c->rip = near_target(c, i, next_rip(c, i) + i->imm);
-        c->exit_block = true;
+        cpu_leave_block(c);
     } else {
         rip_advance(c, i);
     }
@@ -88,7 +88,7 @@ void op_loop(struct cpu *c, const struct insn *i)
     reg_set(c, R_CX, i->asz, n);
     if (taken) {
         c->rip = t;
-        c->exit_block = true;
+        cpu_leave_block(c);
     } else {
         rip_advance(c, i);
     }

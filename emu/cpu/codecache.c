@@ -52,7 +52,7 @@ void codecache_note_write(struct cpu *c, uint64_t pa, int sz)
         if (m->code_bits[pg]) {
             m->code_bits[pg] = 0;
             m->page_gen[pg]++;
-            c->exit_block = true;
+            cpu_leave_block(c);
         }
     }
 }

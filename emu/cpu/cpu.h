@@ -4,6 +4,7 @@
 #define EMU_CPU_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -124,9 +125,17 @@ struct cpu {
     struct fpu fpu;
 
     /* Events. */
-    bool halted;
-    bool nmi_pending, nmi_blocked;
-    bool intr_line;           /* an external interrupt is requested */
+    /* Anything the run loop must look at between blocks, readable as one
+     * word (`events`) so that the common case costs one test. */
+    union {
+        struct {
+            bool halted;
+            bool nmi_pending;
+            bool intr_line;       /* an external interrupt is requested */
+                };
+        uint32_t events;
+    };
+    bool nmi_blocked;
     int (*intr_ack)(void *ctx);   /* returns the vector */
     void *intr_ctx;
     uint64_t shadow_until;    /* STI/MOV SS blocking: icount when it ends */
@@ -142,7 +151,8 @@ struct cpu {
     bool triple;
 
     jmp_buf unwind;           /* faults longjmp here (cpu_run) */
-    bool exit_block;          /* leave the current block after this instruction */
+    const struct insn *block_end; /* the block runs while the next
+                               * instruction is below this (cpu_leave_block) */
     bool stop_request;
 
     /* Test mode: stop on exceptions (including INT3 and INTO) instead of
@@ -195,6 +205,13 @@ _Noreturn void cpu_fault(struct cpu *c, int vector, uint32_t error);
 _Noreturn void cpu_fault_noerr(struct cpu *c, int vector);
 #define cpu_ud(c) cpu_fault_noerr((c), EXC_UD)
 #define cpu_gp(c, e) cpu_fault((c), EXC_GP, (e))
+
+/* Leave the decoded block after the current instruction (taken branch,
+ * self-modifying code, a device that may have stopped the machine…). */
+static inline void cpu_leave_block(struct cpu *c)
+{
+    c->block_end = NULL;
+}
 
 /* TLB and decoded-code maintenance. */
 void tlb_flush_all(struct cpu *c);

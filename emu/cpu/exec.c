@@ -50,7 +50,6 @@ static void step_uncached(struct cpu *c)
     decode_uncached(c, &in);
     in.fn(c, &in);
     c->icount++;
-    c->exit_block = false;
 }
 
 static bool intr_allowed(struct cpu *c)
@@ -131,17 +130,15 @@ static void run_block(struct cpu *c, uint64_t until)
     uint64_t n = b->n;
     if (until - c->icount < n)
         n = until - c->icount;
-    const struct insn *in = b->ins, *end = b->ins + n;
-    for (; in < end; in++) {
+    const struct insn *in = b->ins;
+    c->block_end = in + n;
+    for (; in < c->block_end; in++) {
         in->fn(c, in);
         c->icount++;
-        if (c->exit_block) {
-            c->exit_block = false;
-            c->last_block = b;    /* links are keyed by RIP: still valid */
-            return;
-        }
     }
-    if (n == b->n)
+    /* Whole block, or left early: links are keyed by RIP, so linking on
+     * from b stays valid either way; a budget cut leaves it unlinked. */
+    if (n == b->n || !c->block_end)
         c->last_block = b;
 }
 
@@ -157,7 +154,6 @@ static void run_single_step(struct cpu *c)
     c->rflags &= ~(uint64_t)RFLAGS_RF;
     in.fn(c, &in);
     c->icount++;
-    c->exit_block = false;
     if (tf)
         single_step_trap(c);
 }
@@ -166,7 +162,6 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
 {
     c->last_block = NULL;
     if (setjmp(c->unwind)) {
-        c->exit_block = false;
         c->last_block = NULL;
         if (c->stop_on_exception && c->exc_vector >= 0) {
             c->exc_vector = -1;
@@ -180,14 +175,16 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
             cpu_deliver_pending(c);
     }
     for (;;) {
-        if (c->stop_request || c->m->stop) {
-            c->stop_request = false;
-            return STOP_MACHINE;
+        if (c->events || c->m->stop) {
+            if (c->stop_request || c->m->stop) {
+                c->stop_request = false;
+                return STOP_MACHINE;
+            }
+            if (c->nmi_pending || c->intr_line)
+                check_events(c);
+            if (c->halted)
+                return STOP_HLT;
         }
-        if (c->nmi_pending || c->intr_line)
-            check_events(c);
-        if (c->halted)
-            return STOP_HLT;
         if (c->icount >= until)
             return STOP_BUDGET;
         if (c->rflags & (RFLAGS_TF | RFLAGS_RF))

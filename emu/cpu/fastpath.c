@@ -62,7 +62,7 @@ static const insn_fn alu_fast[8][4] = {
           if (!is_canonical(t)) \
               cpu_gp(c, 0); \
           c->rip = t; \
-          c->exit_block = true; \
+          cpu_leave_block(c); \
       } else { \
           c->rip = next; \
       } }

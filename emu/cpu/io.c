@@ -18,7 +18,7 @@ static void do_out(struct cpu *c, const struct insn *i, uint16_t port)
     uint32_t v = (uint32_t)reg_get(c, R_AX, i->osz);
     rip_advance(c, i);
     bus_out(&c->m->bus, port, i->osz, v);
-    c->exit_block = true;   /* a device may have stopped the machine */
+    cpu_leave_block(c);   /* a device may have stopped the machine */
 }
 
 /* IN/OUT use 8, 16 or 32 bits: REX.W does not make them 64-bit. */

@@ -113,7 +113,7 @@ static void string_op(struct cpu *c, const struct insn *i, void (*one)(struct cp
         rip_advance(c, i);
         return;
     }
-    c->exit_block = true;   /* resume this instruction on the next step */
+    cpu_leave_block(c);   /* resume this instruction on the next step */
 }
 
 void op_movs(struct cpu *c, const struct insn *i) { string_op(c, i, do_movs, 0); }
