@@ -80,10 +80,16 @@ static void decode_block(struct cpu *c, struct block *b, uint64_t ram_off, const
     b->code_size = (uint8_t)c->code_size;
     b->n = 0;
     b->bytes = 0;
-    int pos = 0;
+    /* Decode by page offset: a block may follow a direct JMP/CALL to a
+     * target in the same page, so its instructions need not be contiguous
+     * (b->bytes, used for CS-limit checks, then only counts the first run,
+     * and following happens only in 64-bit mode, which has no CS limit). */
+    int off = 0x1000 - avail;
+    const uint8_t *page = host - off;
+    int run_start = off;
     while (b->n < BLOCK_MAX) {
         struct insn *in = &b->ins[b->n];
-        enum decode_status st = decode(host + pos, avail - pos, c->code_size, in);
+        enum decode_status st = decode(page + off, 0x1000 - off, c->code_size, in);
         if (st == DEC_MORE)
             break;          /* crosses the page: decoded on its own later */
         if (st == DEC_TOOLONG) {
@@ -93,11 +99,20 @@ static void decode_block(struct cpu *c, struct block *b, uint64_t ram_off, const
         if (st == DEC_OK)
             in->fn = fastpath_select(in, c->code_size);
         b->n++;
-        pos += in->len;
-        if (st != DEC_OK || (opdefs[in->def].attr & A_END) || pos >= avail)
+        off += in->len;
+        if (b->n == 1 || b->bytes == 0)
+            b->bytes = (uint16_t)(off - run_start);
+        if (st != DEC_OK || off >= 0x1000)
             break;
+        if (opdefs[in->def].attr & A_END) {
+            insn_fn follow = fastpath_follow(in, c->code_size);
+            int64_t target = (int64_t)off + (int64_t)in->imm;
+            if (!follow || target < 0 || target >= 0x1000)
+                break;
+            in->fn = follow;
+            off = (int)target;
+        }
     }
-    b->bytes = (uint16_t)pos;
     mark_code_page(c, pg);
 }
 

@@ -280,6 +280,26 @@ static void fp_ret64(struct cpu *c, const struct insn *i)
     c->rip = t;
 }
 
+/* JMP rel inside a block that goes on at the target (fastpath_follow). */
+static void fp_jmp64(struct cpu *c, const struct insn *i)
+{
+    uint64_t t = c->rip + i->len + i->imm;
+    if (!is_canonical(t))
+        cpu_gp(c, 0);
+    c->rip = t;
+}
+
+insn_fn fastpath_follow(const struct insn *in, int code_size)
+{
+    if (code_size != 2)
+        return NULL;
+    if (in->fn == fp_call64)
+        return fp_call64;
+    if (in->fn == op_jmp_rel)
+        return fp_jmp64;
+    return NULL;
+}
+
 static int is_reg_reg(const struct insn *i) { return i->mod == 3; }
 
 insn_fn fastpath_select(struct insn *in, int code_size)

@@ -8,6 +8,10 @@
  * operand fields to the specialised handler's convention. */
 insn_fn fastpath_select(struct insn *in, int code_size);
 
+/* A direct JMP/CALL that a decoded block may follow to its target (in
+ * 64-bit mode, where CS has no limit): the handler to use then, or NULL. */
+insn_fn fastpath_follow(const struct insn *in, int code_size);
+
 /* Specialised handlers that live in their instruction family's file. */
 void fp_shift_r64_imm(struct cpu *c, const struct insn *i);
 void fp_shift_r32_imm(struct cpu *c, const struct insn *i);
