@@ -127,19 +127,29 @@ static void run_block(struct cpu *c, uint64_t until)
         step_uncached(c);
         return;
     }
-    uint64_t n = b->n;
-    if (until - c->icount < n)
-        n = until - c->icount;
-    const struct insn *in = b->ins;
-    c->block_end = in + n;
-    for (; in < c->block_end; in++) {
-        in->fn(c, in);
-        c->icount++;
-    }
-    /* Whole block, or left early: links are keyed by RIP, so linking on
-     * from b stays valid either way; a budget cut leaves it unlinked. */
-    if (n == b->n || !c->block_end)
+    uint64_t entry_rip = c->rip, entry_epoch = c->chain_epoch;
+    for (;;) {
+        uint64_t n = b->n;
+        if (until - c->icount < n)
+            n = until - c->icount;
+        const struct insn *in = b->ins;
+        c->block_end = in + n;
+        for (; in < c->block_end; in++) {
+            in->fn(c, in);
+            c->icount++;
+        }
+        /* Whole block, or left early: links are keyed by RIP, so linking
+         * on from b stays valid either way; a budget cut leaves it unlinked. */
+        if (n != b->n && c->block_end)
+            return;
         c->last_block = b;
+        /* A loop that branches back to this block's start runs it again
+         * at once, if nothing the run loop watches has happened. */
+        if (c->rip != entry_rip || c->chain_epoch != entry_epoch || c->icount >= until ||
+            c->events || c->m->stop || (c->rflags & (RFLAGS_TF | RFLAGS_RF)) ||
+            b->gen != c->m->page_gen[b->ram_off >> 12])
+            return;
+    }
 }
 
 /* TF or RF set: one instruction at a time. RF is cleared as the
@@ -158,22 +168,11 @@ static void run_single_step(struct cpu *c)
         single_step_trap(c);
 }
 
-enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
+/* The run loop proper. cpu_run (fault.c) holds the setjmp that faults
+ * unwind to, in its own function so that this loop's registers are not
+ * forced to memory by it. */
+enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
 {
-    c->last_block = NULL;
-    if (setjmp(c->unwind)) {
-        c->last_block = NULL;
-        if (c->stop_on_exception && c->exc_vector >= 0) {
-            c->exc_vector = -1;
-            return STOP_EXCEPTION;
-        }
-        if (c->triple) {
-            cpu_report_triple(c);
-            return STOP_TRIPLE;
-        }
-        if (c->exc_vector >= 0)
-            cpu_deliver_pending(c);
-    }
     for (;;) {
         if (c->events || c->m->stop) {
             if (c->stop_request || c->m->stop) {

@@ -5,6 +5,7 @@
 #include "cpu.h"
 
 void cpu_deliver_pending(struct cpu *c);
+enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until);
 void cpu_report_triple(struct cpu *c);
 const char *exc_name(int vector);
 void op_toolong(struct cpu *c, const struct insn *i);

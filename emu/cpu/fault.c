@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cpu.h"
+#include "exec.h"
 #include "intr.h"
 #include "machine/machine.h"
 
@@ -100,4 +101,25 @@ void cpu_report_triple(struct cpu *c)
     for (int k = 0; k < c->exc_chain_len; k++)
         fprintf(stderr, " %s%s", k ? "then " : "", exc_name(c->exc_chain[k]));
     fprintf(stderr, " during delivery; machine shut down\n");
+}
+
+/* Run until `until` instructions or a stop. Faults longjmp back here, to
+ * the instruction boundary, and are delivered before the loop goes on. */
+enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
+{
+    c->last_block = NULL;
+    if (setjmp(c->unwind)) {
+        c->last_block = NULL;
+        if (c->stop_on_exception && c->exc_vector >= 0) {
+            c->exc_vector = -1;
+            return STOP_EXCEPTION;
+        }
+        if (c->triple) {
+            cpu_report_triple(c);
+            return STOP_TRIPLE;
+        }
+        if (c->exc_vector >= 0)
+            cpu_deliver_pending(c);
+    }
+    return cpu_run_loop(c, until);
 }
