@@ -132,6 +132,16 @@ int run_user_regs(void (*fn)(void), uint64_t rflags, uint64_t rdi, uint64_t rsi)
 extern uint8_t user_stack_top[];
 extern char __user_start[], __user_end[];
 
+/* ---- Leaving long mode (modeswitch.S; GDT layout in modeswitch.h).
+ * Load *gdtr (a GDT starting with PM32_GDT_HEAD), leave IA-32e mode and
+ * CALL the 32-bit code at entry32 in protected mode without paging; it
+ * comes back with RET or a far jump to PM32_SEL_CODE32:pm32_return, and
+ * pm32_call restores long mode, GDTR, IDTR, CS/SS and RSP. Identity-mapped
+ * code, data and stack below 4 GiB only; TR is not restored. */
+#include "modeswitch.h"
+void pm32_call(const struct desc_ptr *gdtr, const void *entry32);
+extern char pm32_return[];
+
 /* ---- Paging (paging.c): 4-level identity map of 0..4 GiB set up by boot.S. */
 extern volatile uint64_t pml4[512], pdpt[512], pd[4 * 512];
 /* Entries are volatile: the CPU writes A/D bits behind the compiler's back.

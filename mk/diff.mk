@@ -9,7 +9,7 @@ DIFF_SRCS  := $(filter-out tests/diff/zydis_oracle.c,$(sort $(wildcard tests/dif
 DIFF_OBJS  := $(DIFF_SRCS:%.c=$(O)/%.o) $(O)/tests/diff/native_entry.o
 DIFF_LIBS  := $(if $(DIFF_ZYDIS),-lZydis)
 ZORACLE_OBJS := $(addprefix $(O)/tests/diff/,zydis_oracle.o asm.o build.o undef.o case.o \
-                templates.o templates_more.o templates_flow.o templates_ssefp.o templates_x87.o random.o \
+                templates.o templates_more.o templates_flow.o templates_ssefp.o templates_x87.o templates_seg.o random.o \
                 runner.o vtxrun.o)
 
 $(O)/tests/diff/%.o: HOST_CFLAGS += $(if $(DIFF_ZYDIS),-DDIFF_HAVE_ZYDIS)

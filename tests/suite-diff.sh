@@ -12,8 +12,8 @@ set -u
 cd "$(dirname "$0")/.."
 
 SEED=${DIFF_SEED:-1}
-COUNT=${DIFF_COUNT:-2000}        # cases per template family
-RANDOM_COUNT=${DIFF_RANDOM:-20000}
+COUNT=${DIFF_COUNT:-5000}        # cases per template family
+RANDOM_COUNT=${DIFF_RANDOM:-50000}
 ZYDIS_COUNT=${ZYDIS_COUNT:-1000000}
 
 if ! make -s -j2 build/diffcheck >/dev/null 2>&1; then

@@ -35,7 +35,7 @@ static void bt_common(struct cpu *c, const struct insn *i, int op, int64_t off, 
     } else {
         /* A register bit offset addresses memory beyond the operand —
          * SDM "BT": effective address + operand size * (offset SAR log2 w). */
-        int64_t unit = off >= 0 ? off / w : -((-off + w - 1) / w);
+        int64_t unit = off / w - (off % w < 0);   /* floor, without overflow */
         uint64_t ea = (ea_offset(c, i) + (uint64_t)(unit * sz)) & asz_mask(i->asz);
         if (op == BT_TEST)
             v = mem_read(c, i->seg, ea, sz);

@@ -113,6 +113,10 @@ static void decode_block(struct cpu *c, struct block *b, uint64_t ram_off, const
             off = (int)target;
         }
     }
+    if (b->n == 0) {
+        b->ram_off = ~0ull;   /* nothing decodable here: leave the slot empty */
+        return;
+    }
     mark_code_page(c, pg);
 }
 

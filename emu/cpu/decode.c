@@ -53,6 +53,12 @@ static const struct opdef *resolve(int map, int op, int cs, const struct prefixe
             continue;
         if ((d->attr & A_O64) && cs != 2)
             continue;
+        /* Register-only and memory-only forms share groups (0F AE /7 is
+         * SFENCE with mod = 3, CLFLUSH otherwise). */
+        if (modrm >= 0 && (d->attr & A_MEM) && (modrm >> 6) == 3)
+            continue;
+        if (modrm >= 0 && (d->attr & A_REG) && (modrm >> 6) != 3)
+            continue;
         int score = 0;
         if (d->ext >= 0xc0) {
             if (modrm != d->ext)

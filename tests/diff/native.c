@@ -169,7 +169,7 @@ static uint32_t native_features(void)
         return 0;
     if (__get_cpuid_max(0, NULL) >= 7)
         __cpuid_count(7, 0, a, b7, c, d);
-    if (__get_cpuid_max(0x80000000, NULL) >= 0x80000001)
+    if ((unsigned)__get_cpuid_max(0x80000000, NULL) >= 0x80000001u)
         __cpuid(0x80000001, a, b, c81, d);
     return feat_from_cpuid(c1, d1, b7, c81);
 }

@@ -9,6 +9,11 @@
     .type diff_native_enter, @function
 diff_native_enter:
     mov %rdi, %rax
+    /* DS and ES as Linux starts them (null): earlier cases may have
+     * loaded them, and nothing else resets them in this process. */
+    xor %ecx, %ecx
+    mov %ecx, %ds
+    mov %ecx, %es
     fninit
     ldmxcsr 400(%rax)
     movdqu 144(%rax), %xmm0

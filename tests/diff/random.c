@@ -5,7 +5,10 @@
  *
  * Comparable by construction:
  *  - the base register B and index register X of memory operands are never
- *    written, RSP changes only through PUSH/POP (kept in the stack page);
+ *    written, RSP changes only through PUSH/POP (kept in the stack page),
+ *    RSI/RDI only through string instructions: every address a sequence
+ *    uses stays near the data pages (natively other mappings exist, e.g.
+ *    ASan's shadow at 0x7fff8000, that vtx does not have);
  *  - no instruction reads a flag that an earlier one left undefined (the
  *    generator tracks the undefined set; the final set is masked);
  *  - instructions with undefined register results (BSF/BSR on zero, BSWAP
@@ -20,7 +23,7 @@
 struct rctx {
     struct t t;
     int B, X;
-    uint16_t avoid;      /* registers never written: B, X, RSP */
+    uint16_t avoid;      /* registers never written: B, X, RSP, RSI, RDI */
     uint32_t feat;
 };
 
@@ -373,7 +376,7 @@ void random_case(struct dcase *c, struct rng *r, uint32_t feat)
     x.feat = feat;
     x.B = bases[rng_below(r, 6)];
     x.X = indexes[rng_below(r, 4)];
-    x.avoid = (uint16_t)((1u << x.B) | (1u << x.X) | (1u << 4));
+    x.avoid = (uint16_t)((1u << x.B) | (1u << x.X) | (1u << 4) | (1u << 6) | (1u << 7));
     c->init.r[x.B] = DIFF_MEMBASE + rng_below(r, 0x400) - 0x200;
     if (rng_chance(r, 2))
         c->init.r[x.B] &= ~15ull;
@@ -396,7 +399,10 @@ void random_case(struct dcase *c, struct rng *r, uint32_t feat)
             uint32_t u = c->undef_flags;
             bool ok = true;
             for (int j = 0; j < m && ok; j++) {
-                uint16_t w = g[j].wregs & (uint16_t)~(1u << 4);
+                /* Implicit writes: RSP by the stack instructions, RSI/RDI
+                 * by the string instructions. */
+                bool str = g[j].mn >= MN_MOVS && g[j].mn <= MN_SCAS;
+                uint16_t w = g[j].wregs & (uint16_t)~((1u << 4) | (str ? (1u << 6) | (1u << 7) : 0));
                 if ((g[j].need & ~feat) || (w & x.avoid) || (g[j].fread & u) || g[j].undef_regs)
                     ok = false;
                 u = (u & ~g[j].fdef) | g[j].fundef;

@@ -29,6 +29,7 @@ const struct family families[] = {
     { "sse", "SSE2 moves, logic, integer add/sub/compare, shuffles, shifts", fam_sse },
     { "ssefp", "SSE/SSE2 floating point: arithmetic, MIN/MAX, compares, COMISS, conversions, MXCSR modes, #XM", fam_ssefp },
     { "x87", "x87 loads, arithmetic, FSQRT FPREM FRNDINT FSCALE FXTRACT, compares, FCMOV, stores, FCW modes, #MF", fam_x87 },
+    { "seg", "MOV DS/ES/SS loads, LAR LSL VERR VERW against Linux's GDT at CPL 3", fam_seg },
     { "branch", "Jcc JMP LOOPcc JrCXZ CALL RET (direct, register, memory) inside the code page", fam_branch },
     { "misc", "XLAT, MOV moffs, ENTER/LEAVE, NOP/prefetch/fences/CLFLUSH, MOVNTI, Sreg reads", fam_misc },
     { "fault", "faults: #PF #GP #SS #UD #DE #AC, privileged instructions at CPL 3", fam_fault },

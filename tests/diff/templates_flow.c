@@ -218,9 +218,12 @@ static bool misc_one(struct t *t, unsigned cell)
     case 18: return mem_insn(t, "prefetch [mem] (0f 18 /0../3, never faults)", 0, pf18, 2, (int)rng_below(r, 4), anywhere);
     case 19: return mem_insn(t, "prefetchw [mem] (0f 0d /1)", 0, pf0d, 2, 1, anywhere);
     case 20: return PUT(t, "pause", 0xf3, 0x90);
-    case 21: return PUT(t, "lfence", 0x0f, 0xae, 0xe8);
-    case 22: return PUT(t, "mfence", 0x0f, 0xae, 0xf0);
-    case 23: return PUT(t, "sfence", 0x0f, 0xae, 0xf8);
+    /* Fences ignore ModRM.rm — SDM "LFENCE": "encoded by any opcode of the
+     * form 0F AE Ex, where x is in the range 8-F" (MFENCE F0-F7, SFENCE
+     * F8-FF). */
+    case 21: return PUT(t, "lfence (any rm)", 0x0f, 0xae, (uint8_t)(0xe8 + rng_below(r, 8)));
+    case 22: return PUT(t, "mfence (any rm)", 0x0f, 0xae, (uint8_t)(0xf0 + rng_below(r, 8)));
+    case 23: return PUT(t, "sfence (any rm)", 0x0f, 0xae, (uint8_t)(0xf8 + rng_below(r, 8)));
     case 24: return mem_insn(t, "clflush [mem]", 0, ae, 2, 7, t_addr(t, 1, 0, true));
     case 25:
         if (!mem_insn(t, "movnti [mem], r", rng_chance(r, 2) ? E_W : 0, c3, 2, (int)rng_below(r, 16),

@@ -65,5 +65,6 @@ void fam_branch(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_misc(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_ssefp(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_x87(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
+void fam_seg(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 
 #endif

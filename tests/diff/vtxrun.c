@@ -27,6 +27,16 @@
  * next supervisor-only page. */
 #define IDT_BASE    (DIFF_CODE + 0x9000)
 #define KERNEL_CS   0x10
+#define KERNEL_DS   0x18
+/* Linux's GDT layout (selectors 0x10, 0x18, 0x23, 0x2b, 0x33, TSS 0x40),
+ * one stub per vector ("hlt" at HANDLERS + 16 * vector) and a kernel stack
+ * (TSS.RSP0): an interrupt vtx delivers instead of stopping on (test mode
+ * stops on exceptions, INT3 and INTO, not on INT n or INT1) lands in its
+ * stub, halts, and the runner reports it from the interrupt frame, as
+ * Linux would report it. All on supervisor-only pages. */
+#define GDT_BASE    (DIFF_CODE + 0xa000)
+#define HANDLERS    (DIFF_CODE + 0xb000)
+#define KSTACK_TOP  (DIFF_CODE + 0xd000)
 #define VTX_BUDGET  2000000ull             /* instructions before "timeout" */
 
 /* Ring-3 selectors as Linux uses them (__USER_CS, __USER_DS). */
@@ -51,7 +61,7 @@ static uint64_t *table(uint64_t pa)
     return (uint64_t *)phys_ptr(vm, pa, DIFF_PAGE);
 }
 
-static void build_page_tables(void)
+static void map_pages(void)
 {
     uint64_t *pml4 = table(PT_BASE), *pdpt = table(PT_BASE + 0x1000);
     uint64_t *pd = table(PT_BASE + 0x2000), *pt = table(PT_BASE + 0x3000);
@@ -60,15 +70,35 @@ static void build_page_tables(void)
     pml4[(DIFF_CODE >> 39) & 511] = (PT_BASE + 0x1000) | up;
     pdpt[(DIFF_CODE >> 30) & 511] = (PT_BASE + 0x2000) | up;
     pd[(DIFF_CODE >> 21) & 511] = (PT_BASE + 0x3000) | up;
+    /* User: code (read/execute), data (read/write/NX). */
     pt[(DIFF_CODE >> 12) & 511] = DIFF_CODE | PTE_P | PTE_U;
     for (uint64_t a = DIFF_DATA; a < DIFF_DATA_END; a += DIFF_PAGE)
         pt[(a >> 12) & 511] = a | PTE_P | PTE_W | PTE_U | PTE_NX;
-    pt[(TSS_BASE >> 12) & 511] = TSS_BASE | PTE_P | PTE_W | PTE_NX;
-    pt[(IDT_BASE >> 12) & 511] = IDT_BASE | PTE_P | PTE_W | PTE_NX;
-    uint8_t *idt = phys_ptr(vm, IDT_BASE, DIFF_PAGE);
+    /* Supervisor: TSS, IDT, GDT, kernel stack (read/write/NX), stubs. */
+    static const uint64_t sys[4] = { TSS_BASE, IDT_BASE, GDT_BASE, KSTACK_TOP - DIFF_PAGE };
+    for (int i = 0; i < 4; i++)
+        pt[(sys[i] >> 12) & 511] = sys[i] | PTE_P | PTE_W | PTE_NX;
+    pt[(HANDLERS >> 12) & 511] = HANDLERS | PTE_P;
+}
+
+static void build_tss(void)
+{
+    uint8_t *tss = phys_ptr(vm, TSS_BASE, DIFF_PAGE);
+    memset(tss, 0, DIFF_PAGE);
+    uint64_t rsp0 = KSTACK_TOP;
+    memcpy(tss + 4, &rsp0, 8);     /* RSP0 */
+    tss[0x66] = TSS_LIMIT + 1;     /* I/O map base address: past the limit */
+    memset(phys_ptr(vm, KSTACK_TOP - DIFF_PAGE, DIFF_PAGE), 0, DIFF_PAGE);
+}
+
+/* 64-bit interrupt gates to the stubs: hlt ; jmp back to the hlt. */
+static void build_idt(void)
+{
+    uint8_t *idt = phys_ptr(vm, IDT_BASE, DIFF_PAGE), *h = phys_ptr(vm, HANDLERS, DIFF_PAGE);
+    memset(h, 0xcc, DIFF_PAGE);
     for (int v = 0; v < 256; v++) {
         uint8_t *g = idt + 16 * v;
-        uint64_t target = 0xffffffff81000000ull + 16u * (unsigned)v;
+        uint64_t target = HANDLERS + 16u * (unsigned)v;
         int dpl = v == 3 || v == 4 ? 3 : 0;
         memset(g, 0, 16);
         g[0] = (uint8_t)target;
@@ -78,10 +108,36 @@ static void build_page_tables(void)
         g[6] = (uint8_t)(target >> 16);
         g[7] = (uint8_t)(target >> 24);
         memcpy(g + 8, (const uint8_t *)&target + 4, 4);
+        h[16 * v] = 0xf4;
+        h[16 * v + 1] = 0xeb;
+        h[16 * v + 2] = 0xfd;
     }
-    uint8_t *tss = phys_ptr(vm, TSS_BASE, DIFF_PAGE);
-    memset(tss, 0, DIFF_PAGE);
-    tss[0x66] = TSS_LIMIT + 1;     /* I/O map base address: past the limit */
+}
+
+/* Linux's GDT: null, kernel32 CS, kernel CS, kernel DS, user32 CS, user DS,
+ * user CS, -, TSS (2 entries), LDT (none), TLS (3, empty), CPUNODE. */
+static void build_gdt(void)
+{
+    uint64_t *gdt = table(GDT_BASE);
+    memset(gdt, 0, DIFF_PAGE);
+    gdt[0x08 >> 3] = 0x00cf9b000000ffffull;
+    gdt[KERNEL_CS >> 3] = 0x00af9b000000ffffull;
+    gdt[KERNEL_DS >> 3] = 0x00cf93000000ffffull;
+    gdt[0x23 >> 3] = 0x00cffb000000ffffull;
+    gdt[USER_DS >> 3] = 0x00cff3000000ffffull;
+    gdt[USER_CS >> 3] = 0x00affb000000ffffull;
+    uint64_t tb = TSS_BASE;
+    gdt[USER_TR >> 3] = TSS_LIMIT | (tb & 0xffffff) << 16 | (uint64_t)(0x80 | SYS_TSS_BUSY) << 40 |
+                        ((tb >> 24) & 0xff) << 56;
+    gdt[(USER_TR >> 3) + 1] = tb >> 32;
+}
+
+static void build_page_tables(void)
+{
+    map_pages();
+    build_tss();
+    build_idt();
+    build_gdt();
 }
 
 static void load_memory(const struct dcase *c)
@@ -134,8 +190,14 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     c->tr.base = TSS_BASE;
     c->tr.limit = TSS_LIMIT;
     c->tr.ar = SYS_TSS_BUSY | AR_P;
+    c->ldtr.sel = 0;           /* no LDT, as under Linux */
+    c->ldtr.base = 0;
+    c->ldtr.limit = 0;
+    c->ldtr.ar = AR_UNUSABLE;
     c->idtr.base = IDT_BASE;
     c->idtr.limit = 256 * 16 - 1;
+    c->gdtr.base = GDT_BASE;
+    c->gdtr.limit = 0x7f;      /* Linux: 16 entries */
     cpu_update_mode(c);
     memcpy(c->r, k->init.r, sizeof c->r);
     int off = k->code_off < 0 ? 0 : k->code_off >= (int)DIFF_PAGE ? (int)DIFF_PAGE - 1 : k->code_off;
@@ -158,6 +220,42 @@ static void load_cpu(struct cpu *c, const struct dcase *k)
     tlb_flush_all(c);
 }
 
+static void capture(struct cpu *c, struct doutcome *o)
+{
+    memcpy(o->st.r, c->r, sizeof o->st.r);
+    o->st.rip = c->rip;
+    o->st.rflags = cpu_get_rflags(c);
+    for (int i = 0; i < 16; i++)
+        memcpy(o->st.xmm[i], c->xmm[i].q, 16);
+    o->st.mxcsr = c->mxcsr;
+    o->st.fcw = c->fpu.fcw;
+    o->st.fsw = c->fpu.fsw;
+    o->st.ftw = (uint8_t)c->fpu.ftw;
+    int top = (c->fpu.fsw >> 11) & 7;
+    for (int i = 0; i < 8; i++)
+        memcpy(o->st.st[i], c->fpu.st[(top + i) & 7], 10);   /* physical -> ST(i) */
+    const uint8_t *d = phys_ptr(vm, DIFF_DATA, DIFF_DATA_SIZE);
+    if (d)
+        memcpy(o->data, d, DIFF_DATA_SIZE);
+}
+
+/* The 64-bit interrupt frame below TSS.RSP0: SS, RSP, RFLAGS, CS, RIP and,
+ * for some exceptions, an error code. */
+static void delivered(struct cpu *c, struct doutcome *o)
+{
+    capture(c, o);
+    const uint64_t *f = (const uint64_t *)phys_ptr(vm, KSTACK_TOP - 48, 48);
+    o->kind = OUT_EXC;
+    o->vector = (int)((c->rip - 1 - HANDLERS) / 16);
+    o->error = c->r[R_SP] == KSTACK_TOP - 48 ? (uint32_t)f[0] : 0;
+    if (o->vector == 14)
+        o->addr = c->cr2;
+    o->st.rip = f[1];
+    o->st.rflags = f[3];
+    o->st.r[R_SP] = f[4];
+    snprintf(o->msg, sizeof o->msg, "vtx: delivered through the IDT");
+}
+
 static void vtx_run(const struct dcase *k, struct doutcome *o)
 {
     memset(o, 0, offsetof(struct doutcome, data));
@@ -174,6 +272,11 @@ static void vtx_run(const struct dcase *k, struct doutcome *o)
             o->addr = c->cr2;
         break;
     case STOP_HLT:
+        if (c->cpl == 0 && c->rip > HANDLERS && c->rip <= HANDLERS + 16 * 255 + 1) {
+            /* Delivered to a stub: report the vector from the frame. */
+            delivered(c, o);
+            return;
+        }
         o->kind = OUT_HLT;
         snprintf(o->msg, sizeof o->msg, "vtx: halted");
         break;
@@ -188,21 +291,7 @@ static void vtx_run(const struct dcase *k, struct doutcome *o)
                  s == STOP_TRIPLE ? "STOP_TRIPLE" : s == STOP_MACHINE ? "STOP_MACHINE" : "?");
         break;
     }
-    memcpy(o->st.r, c->r, sizeof o->st.r);
-    o->st.rip = c->rip;
-    o->st.rflags = cpu_get_rflags(c);
-    for (int i = 0; i < 16; i++)
-        memcpy(o->st.xmm[i], c->xmm[i].q, 16);
-    o->st.mxcsr = c->mxcsr;
-    o->st.fcw = c->fpu.fcw;
-    o->st.fsw = c->fpu.fsw;
-    o->st.ftw = (uint8_t)c->fpu.ftw;
-    int top = (c->fpu.fsw >> 11) & 7;
-    for (int i = 0; i < 8; i++)
-        memcpy(o->st.st[i], c->fpu.st[(top + i) & 7], 10);   /* physical -> ST(i) */
-    const uint8_t *d = phys_ptr(vm, DIFF_DATA, DIFF_DATA_SIZE);
-    if (d)
-        memcpy(o->data, d, DIFF_DATA_SIZE);
+    capture(c, o);
 }
 
 /* CPUID run on vtx itself at CPL 3: what its CPU advertises. */

@@ -1,24 +1,25 @@
 /* 16-bit protected mode, the assembly half of pm16.c.
  *
- * pm16.c copies pm_blob to LOW_BASE and calls pm16_run(), which
+ * pm16.c copies pm_blob to LOW_BASE and calls pm32_call(&pm_gdtr,
+ * pm_enter32) (kern/modeswitch.S), which
  *   1. leaves IA-32e mode for 32-bit protected mode without paging
- *      (SDM Vol. 3A "Switching Out of IA-32e Mode Operation"), loads a
- *      legacy IDT of 16-bit gates and far-jumps to a 16-bit code segment
- *      (D = 0, base LOW_BASE);
+ *      (SDM Vol. 3A "Switching Out of IA-32e Mode Operation"); pm_enter32
+ *      loads a legacy IDT of 16-bit gates and far-jumps to a 16-bit code
+ *      segment (D = 0, base LOW_BASE);
  *   2. runs the checks (pm_checks) with CS = SEL_CODE16, DS = ES = GS =
  *      SEL_DATA16 (GS is never changed: the bookkeeping goes through it),
  *      SS = SEL_STACK16 (B = 0), storing what it saw in the slots;
- *   3. far-jumps back to 32-bit code and re-enters long mode
+ *   3. far-jumps back to pm32_return, which re-enters long mode
  *      ("Initializing IA-32e Mode"). pm16.c compares the slots with the SDM.
  */
 
 #define LOW_BASE  0x10000
 #define R(x)      ((x)-pm_blob)   /* offset of a blob label */
 
-/* pm_gdt selectors */
-#define SEL_CODE32   0x08
-#define SEL_DATA32   0x10
-#define SEL_CODE64   0x18
+#include "modeswitch.h"
+
+/* pm_gdt selectors (PM32_GDT_HEAD first: 0x08 32-bit code, 0x10 32-bit
+ * data, 0x18 64-bit code) */
 #define SEL_CODE16   0x20           /* base LOW_BASE, limit 0xffff, D=0 */
 #define SEL_DATA16   0x28           /* base LOW_BASE, limit 0xffff, B=0 */
 #define SEL_STACK16  0x30           /* base 0x20000, limit 0xffff, B=0 */
@@ -29,102 +30,21 @@
 #define SEL_CODE16B  0x58           /* like SEL_CODE16 */
 #define SEL_CODE32L  0x60           /* 32-bit code, base LOW_BASE */
 #define SEL_CODE16S  0x68           /* 16-bit code, base LOW_BASE, limit 0x0fff */
-#define KSEL_CODE    0x08
-#define KSEL_DATA    0x10
-
-#define CR0_PG   0x80000000
-#define CR4_PAE  0x20
-#define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
 
 /* ======================================================================
- * Long mode <-> 32-bit protected mode (runs in place)
+ * pm32_call calls pm_enter32 in 32-bit protected mode without paging; the
+ * blob comes back with a far jump to pm32_return (both kern/modeswitch.S).
  * ====================================================================== */
     .text
-    .code64
-    .globl pm16_run
-pm16_run:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, pm_saved_rsp(%rip)
-    mov %cr3, %rax
-    mov %rax, pm_saved_cr3(%rip)
-    sgdt pm_saved_gdtr(%rip)
-    sidt pm_saved_idtr(%rip)
-    lgdt pm_gdtr(%rip)
-    pushq $SEL_CODE32               /* to compatibility mode */
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
     .code32
-1:  mov $SEL_DATA32, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    mov %eax, %fs
-    mov %eax, %gs
-    mov %cr0, %eax                  /* paging off: EFER.LMA = 0 */
-    and $~CR0_PG, %eax
-    mov %eax, %cr0
-    jmp 2f
-2:  mov $MSR_EFER, %ecx             /* EFER.LME off */
-    rdmsr
-    and $~EFER_LME, %eax
-    wrmsr
+    .globl pm_enter32
+pm_enter32:
     /* Legacy protected mode: IDT of 16-bit gates, then the 16-bit segment
      * with EAX = 0xaaaa5555 (its upper half must survive a 16-bit MOV). */
     lidt pm_idtr
     mov $0xaaaa5555, %eax
     ljmp $SEL_CODE16, $R(pm16_entry)
-
-pm_back32:                          /* from the blob, CS = SEL_CODE32 */
-    mov $SEL_DATA32, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    mov %eax, %fs
-    mov %eax, %gs
-    mov pm_saved_rsp, %esp
-    mov %cr4, %eax                  /* Initializing IA-32e Mode */
-    or $CR4_PAE, %eax
-    mov %eax, %cr4
-    mov pm_saved_cr3, %eax
-    mov %eax, %cr3
-    mov $MSR_EFER, %ecx
-    rdmsr
-    or $EFER_LME, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $CR0_PG, %eax
-    mov %eax, %cr0
-    ljmp $SEL_CODE64, $pm_back64
     .code64
-pm_back64:
-    lgdt pm_saved_gdtr(%rip)
-    lidt pm_saved_idtr(%rip)
-    pushq $KSEL_CODE
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
-1:  mov $KSEL_DATA, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    xor %eax, %eax
-    mov %eax, %fs
-    mov %eax, %gs
-    mov pm_saved_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
-    ret
 
 /* ---- GDT and IDT (SDM Vol. 3A "Segment Descriptors", "Call Gates",
  * "IDT Descriptors"). Gate: offset 15:0, selector, 0, type|DPL|P, offset 31:16. */
@@ -143,10 +63,7 @@ pm_back64:
     .data
     .align 8
 pm_gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff        /* 0x08 32-bit code, flat */
-    .quad 0x00cf92000000ffff        /* 0x10 32-bit data, flat */
-    .quad 0x00af9a000000ffff        /* 0x18 64-bit code */
+    PM32_GDT_HEAD
     .quad 0x00009a010000ffff        /* 0x20 16-bit code, base 0x10000, limit 0xffff */
     .quad 0x000092010000ffff        /* 0x28 16-bit data, base 0x10000, limit 0xffff */
     .quad 0x000092020000ffff        /* 0x30 16-bit stack, base 0x20000, limit 0xffff */
@@ -158,6 +75,7 @@ pm_gdt:
     .quad 0x00409a010000ffff        /* 0x60 32-bit code, base 0x10000, limit 0xffff */
     .quad 0x00009a0100000fff        /* 0x68 16-bit code, base 0x10000, limit 0x0fff */
 pm_gdt_end:
+    .globl pm_gdtr
 pm_gdtr:        .word pm_gdt_end - pm_gdt - 1
                 .quad pm_gdt
 
@@ -173,12 +91,6 @@ pm_idt:
 pm_idt_end:
 pm_idtr:        .word pm_idt_end - pm_idt - 1
                 .quad pm_idt
-
-pm_saved_gdtr:  .space 10
-pm_saved_idtr:  .space 10
-    .align 8
-pm_saved_rsp:   .quad 0
-pm_saved_cr3:   .quad 0
 
 /* ======================================================================
  * The blob: copied to LOW_BASE; all 16-bit (and one 32-bit) segments
@@ -203,7 +115,7 @@ pm16_entry:
     mov $0xfff0, %esp
     mov %eax, R(res_opsize)
     call pm_checks
-    ljmpl $SEL_CODE32, $pm_back32
+    ljmpl $PM32_SEL_CODE32, $pm32_return
 
 /* ---- Exception stubs for vectors 0..31 (16-bit interrupt gates). The
  * CPU pushes FLAGS, CS, IP and, for 8, 10-14 and 17, a 16-bit error code
@@ -246,7 +158,7 @@ pm_exc:
     add $4, %sp
     iret
 1:  movw $1, %gs:R(pm_aborted)
-    ljmpl $SEL_CODE32, $pm_back32
+    ljmpl $PM32_SEL_CODE32, $pm32_return
 
 /* INT 0x40 / 0x41 (16-bit interrupt / trap gate): record FLAGS inside the
  * handler, SP at entry and the three frame words in a 16-byte slot. */

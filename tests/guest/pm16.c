@@ -1,15 +1,16 @@
 /* 16-bit protected mode: a code segment with D = 0 in legacy protected
  * mode, 16-bit gates, a 16-bit call gate, segment limits and expand-down
- * segments. The 16-bit code and the mode switches are in pm16.S; each
- * check below cites the SDM section that gives its expected value. */
+ * segments. The 16-bit code is in pm16.S, leaving and re-entering long
+ * mode is pm32_call (kern/modeswitch.S); each check below cites the SDM
+ * section that gives its expected value. */
 #include "kern.h"
 
 #define LOW_BASE    0x10000u        /* where pm_blob runs */
 #define SEL_CODE16  0x20u
 #define SEL_CODE16B 0x58u
 
-extern char pm_blob[], pm_blob_end[];
-void pm16_run(void);
+extern char pm_blob[], pm_blob_end[], pm_enter32[];
+extern const struct desc_ptr pm_gdtr;
 
 /* Offset of a blob label; result slots in the low copy. */
 #define OFF(sym) ({ extern char sym[]; (uint32_t)(sym - pm_blob); })
@@ -135,7 +136,7 @@ int kmain(struct multiboot_info *mb)
     uint8_t m1 = inb(0x21), m2 = inb(0xa1);
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
-    pm16_run();
+    pm32_call(&pm_gdtr, pm_enter32);
     outb(0x21, m1);
     outb(0xa1, m2);
 

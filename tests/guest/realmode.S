@@ -1,15 +1,16 @@
 /* Real-address mode, the assembly half of realmode.c.
  *
  * realmode.c copies rm_blob (16-bit code, its data and the result slots) to
- * LOW_BASE and calls rm_run(), which
- *   1. leaves IA-32e mode: compatibility mode, paging off, EFER.LME off
- *      (SDM Vol. 3A "Switching Out of IA-32e Mode Operation");
+ * LOW_BASE and calls pm32_call(&rm_gdtr, rm_enter32) (kern/modeswitch.S):
+ *   1. pm32_call leaves IA-32e mode: compatibility mode, paging off, CR3 = 0,
+ *      EFER.LME off (SDM Vol. 3A "Switching Out of IA-32e Mode Operation");
  *   2. goes to real-address mode: 64-KiB 16-bit protected-mode segments,
  *      real-mode IVT, CR0.PE off, far jump, real-mode segments
  *      (SDM Vol. 3A "Switching Back to Real-Address Mode");
  *   3. runs the checks (rm_checks) and stores what it saw in the slots;
- *   4. returns: CR0.PE on, far jump to 32-bit code ("Switching to Protected
- *      Mode"), then PAE paging and long mode ("Initializing IA-32e Mode").
+ *   4. returns: CR0.PE on, far jump to pm32_return ("Switching to Protected
+ *      Mode"), which restores PAE paging and long mode ("Initializing IA-32e
+ *      Mode").
  * realmode.c then compares the slots with what the SDM says.
  */
 
@@ -18,138 +19,43 @@
 #define STK_SEG   0x2000            /* real-mode SS: 0x20000..0x2ffff */
 #define R(x)      ((x) - rm_blob)   /* offset of a blob label in LOW_SEG */
 
-/* rm_gdt selectors */
-#define SEL_CODE32 0x08
-#define SEL_DATA32 0x10
-#define SEL_CODE64 0x18
+#include "modeswitch.h"
+
+/* rm_gdt selectors (PM32_GDT_HEAD first: 0x08 32-bit code, 0x10 32-bit
+ * data, 0x18 64-bit code) */
 #define SEL_CODE16 0x20             /* base LOW_BASE, limit 0xffff, D=0 */
 #define SEL_DATA16 0x28             /* base LOW_BASE, limit 0xffff, B=0 */
 #define SEL_FLAT16 0x30             /* base 0, limit 4 GiB: for unreal mode */
-/* kern's 64-bit selectors (kern.h SEL_KCODE / SEL_KDATA) */
-#define KSEL_CODE  0x08
-#define KSEL_DATA  0x10
 
 #define CR0_PE   0x1
-#define CR0_PG   0x80000000
-#define CR4_PAE  0x20
 #define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
 #define FL_CF    0x0001
 #define FL_TF    0x0100
 #define FL_IF    0x0200
 
 /* ======================================================================
- * Phase 1 and 4: long mode <-> 32-bit protected mode (runs in place)
+ * Phase 1: pm32_call calls rm_enter32 in 32-bit protected mode without
+ * paging; phase 4 ends with a far jump to pm32_return.
  * ====================================================================== */
     .text
-    .code64
-    .globl rm_run
-rm_run:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, rm_saved_rsp(%rip)
-    mov %cr3, %rax
-    mov %rax, rm_saved_cr3(%rip)
-    sgdt rm_saved_gdtr(%rip)
-    sidt rm_saved_idtr(%rip)
-    lgdt rm_gdtr(%rip)
-    /* IA-32e deactivation 1: to compatibility mode (a 32-bit code segment). */
-    pushq $SEL_CODE32
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
     .code32
-1:  mov $SEL_DATA32, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    mov %eax, %fs
-    mov %eax, %gs
-    /* 2: paging off (this code is identity-mapped); EFER.LMA becomes 0.
-     * Then CR3 = 0, as "Switching Back to Real-Address Mode" asks. */
-    mov %cr0, %eax
-    and $~CR0_PG, %eax
-    mov %eax, %cr0
-    jmp 2f
-2:  xor %eax, %eax
-    mov %eax, %cr3
-    /* 3: EFER.LME off. Now legacy 32-bit protected mode without paging. */
-    mov $MSR_EFER, %ecx
-    rdmsr
-    and $~EFER_LME, %eax
-    wrmsr
+    .globl rm_enter32
+rm_enter32:
     /* Into a readable 16-bit code segment with a 64-KiB limit (the blob). */
     ljmp $SEL_CODE16, $R(rm_pm16)
-
-/* Back from the blob in 32-bit protected mode (CS = SEL_CODE32). */
-rm_back32:
-    mov $SEL_DATA32, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    mov %eax, %fs
-    mov %eax, %gs
-    mov rm_saved_rsp, %esp
-    /* Initializing IA-32e Mode: CR4.PAE, CR3 = PML4, EFER.LME, CR0.PG. */
-    mov %cr4, %eax
-    or $CR4_PAE, %eax
-    mov %eax, %cr4
-    mov rm_saved_cr3, %eax
-    mov %eax, %cr3
-    mov $MSR_EFER, %ecx
-    rdmsr
-    or $EFER_LME, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $CR0_PG, %eax
-    mov %eax, %cr0
-    ljmp $SEL_CODE64, $rm_back64
     .code64
-rm_back64:
-    lgdt rm_saved_gdtr(%rip)
-    lidt rm_saved_idtr(%rip)
-    pushq $KSEL_CODE
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
-1:  mov $KSEL_DATA, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    xor %eax, %eax
-    mov %eax, %fs
-    mov %eax, %gs
-    mov rm_saved_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
-    ret
 
     .data
     .align 8
 rm_gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff        /* 0x08 32-bit code, flat */
-    .quad 0x00cf92000000ffff        /* 0x10 32-bit data, flat */
-    .quad 0x00af9a000000ffff        /* 0x18 64-bit code */
+    PM32_GDT_HEAD
     .quad 0x00009a010000ffff        /* 0x20 16-bit code, base 0x10000, 64 KiB */
     .quad 0x000092010000ffff        /* 0x28 16-bit data, base 0x10000, 64 KiB */
     .quad 0x008f92000000ffff        /* 0x30 data, base 0, 4 GiB (G=1) */
 rm_gdt_end:
+    .globl rm_gdtr
 rm_gdtr:        .word rm_gdt_end - rm_gdt - 1
                 .quad rm_gdt
-rm_saved_gdtr:  .space 10
-rm_saved_idtr:  .space 10
-    .align 8
-rm_saved_rsp:   .quad 0
-rm_saved_cr3:   .quad 0
 
 /* ======================================================================
  * The blob: copied to LOW_BASE, runs at LOW_SEG:R(label)
@@ -194,7 +100,7 @@ rm_leave:
     mov %cr0, %eax
     or $CR0_PE, %eax
     mov %eax, %cr0
-    ljmpl $SEL_CODE32, $rm_back32
+    ljmpl $PM32_SEL_CODE32, $pm32_return
 
 /* ---- The IVT: vectors 0..31 -> rm_stubs (record, resume at catch_ip),
  * the rest -> rm_stub_other; #DB and INT 0x40 get their own handlers. */

@@ -1,15 +1,16 @@
 /* Real-address mode: leave long mode, run 16-bit checks in real mode,
- * come back and report. The 16-bit code and the mode switches are in
- * realmode.S (phases described there); each check below cites the SDM
- * section that gives its expected value. */
+ * come back and report. The 16-bit code and the switches to and from real
+ * mode are in realmode.S (phases described there), leaving and re-entering
+ * long mode is pm32_call (kern/modeswitch.S); each check below cites the
+ * SDM section that gives its expected value. */
 #include "kern.h"
 
 #define LOW_BASE 0x10000u           /* where rm_blob runs: 0x1000:0 */
 #define LOW_SEG  0x1000u
 #define MB_HEADER_MAGIC 0x1BADB002u /* first dword at 1 MiB (kernel.ld) */
 
-extern char rm_blob[], rm_blob_end[];
-void rm_run(void);
+extern char rm_blob[], rm_blob_end[], rm_enter32[];
+extern const struct desc_ptr rm_gdtr;
 
 /* Offset of a blob label; value of a result slot in the low copy. */
 #define OFF(sym) ({ extern char sym[]; (uint32_t)(sym - rm_blob); })
@@ -183,7 +184,7 @@ int kmain(struct multiboot_info *mb)
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
     uint64_t tsc0 = rdtsc();
-    rm_run();
+    pm32_call(&rm_gdtr, rm_enter32);
     uint64_t tsc3 = rdtsc();
     outb(0x21, m1);
     outb(0xa1, m2);

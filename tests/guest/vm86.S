@@ -1,17 +1,20 @@
 /* Virtual-8086 mode, the assembly half of vm86.c.
  *
  * vm86.c copies v86_blob to V86_BASE, fills the TSS descriptor in vm_gdt,
- * builds vm_idt/vm_idtr and calls vm86_run(), which
+ * builds vm_idt/vm_idtr and calls pm32_call(&vm_gdtr, vm_enter32)
+ * (kern/modeswitch.S), which
  *   1. leaves IA-32e mode for 32-bit protected mode without paging
- *      (SDM Vol. 3A "Switching Out of IA-32e Mode Operation"), loads the
- *      legacy IDT and a 32-bit TSS (SS0:ESP0 = the ring-0 stack, I/O bitmap);
+ *      (SDM Vol. 3A "Switching Out of IA-32e Mode Operation"); vm_enter32
+ *      loads the legacy IDT and a 32-bit TSS (SS0:ESP0 = the ring-0 stack,
+ *      I/O bitmap);
  *   2. enters virtual-8086 mode twice with IRET and VM=1 in the EFLAGS image
  *      ("Entering Virtual-8086 Mode"): phase 1 with IOPL 3, phase 2 with
  *      IOPL 0. Every interrupt or exception from V86 mode lands in vm_common
  *      at CPL 0, which logs the frame and what the handler sees (vm_log) and
  *      resumes V86 code at its v86_catch IP, or - when nothing is armed, as
  *      for the HLT that ends each phase - returns from vm_enter;
- *   3. re-enters long mode ("Initializing IA-32e Mode").
+ *   3. returns to pm32_call, which re-enters long mode ("Initializing
+ *      IA-32e Mode").
  * CR4.VME stays 0 throughout.
  */
 
@@ -24,17 +27,12 @@
 #define V86_GS    0x6000
 #define R(x)      ((x)-v86_blob)    /* offset of a blob label in V86_SEG */
 
-#define SEL_CODE32 0x08
-#define SEL_DATA32 0x10
-#define SEL_CODE64 0x18
-#define SEL_TSS    0x20             /* 32-bit TSS, filled by vm86.c */
-#define KSEL_CODE  0x08
-#define KSEL_DATA  0x10
+#include "modeswitch.h"
 
-#define CR0_PG   0x80000000
-#define CR4_PAE  0x20
-#define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
+/* vm_gdt selectors (PM32_GDT_HEAD first: 0x08 32-bit code, 0x10 32-bit
+ * data, 0x18 64-bit code) */
+#define SEL_TSS    0x20             /* 32-bit TSS, filled by vm86.c */
+
 #define FL_IF    0x200
 #define FL_IOPL3 0x3000
 #define FL_VM    0x20000
@@ -43,43 +41,14 @@
 #define MAX_EVENTS   32
 
 /* ======================================================================
- * Long mode <-> 32-bit protected mode, and the V86 monitor (in place)
+ * The V86 monitor (in place). pm32_call (kern/modeswitch.S) calls
+ * vm_enter32 in 32-bit protected mode without paging and re-enters long
+ * mode when it returns.
  * ====================================================================== */
     .text
-    .code64
-    .globl vm86_run
-vm86_run:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, vm_saved_rsp(%rip)
-    mov %cr3, %rax
-    mov %rax, vm_saved_cr3(%rip)
-    sgdt vm_saved_gdtr(%rip)
-    sidt vm_saved_idtr(%rip)
-    lgdt vm_gdtr(%rip)
-    pushq $SEL_CODE32               /* to compatibility mode */
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
     .code32
-1:  mov $SEL_DATA32, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    mov %eax, %fs
-    mov %eax, %gs
-    mov %cr0, %eax                  /* paging off: EFER.LMA = 0 */
-    and $~CR0_PG, %eax
-    mov %eax, %cr0
-    jmp 2f
-2:  mov $MSR_EFER, %ecx             /* EFER.LME off */
-    rdmsr
-    and $~EFER_LME, %eax
-    wrmsr
+    .globl vm_enter32
+vm_enter32:
     /* Legacy protected mode: the IDT and the TSS for V86 mode. */
     lidt vm_idtr
     mov $SEL_TSS, %ax
@@ -92,44 +61,7 @@ vm86_run:
     push $R(v86_phase2)
     call vm_enter
     add $8, %esp
-
-    mov %cr4, %eax                  /* Initializing IA-32e Mode */
-    or $CR4_PAE, %eax
-    mov %eax, %cr4
-    mov vm_saved_cr3, %eax
-    mov %eax, %cr3
-    mov $MSR_EFER, %ecx
-    rdmsr
-    or $EFER_LME, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $CR0_PG, %eax
-    mov %eax, %cr0
-    ljmp $SEL_CODE64, $vm_back64
-    .code64
-vm_back64:
-    lgdt vm_saved_gdtr(%rip)
-    lidt vm_saved_idtr(%rip)
-    pushq $KSEL_CODE
-    lea 1f(%rip), %rax
-    push %rax
-    lretq
-1:  mov $KSEL_DATA, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    xor %eax, %eax
-    mov %eax, %fs
-    mov %eax, %gs
-    mov vm_saved_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
     ret
-    .code32
 
 /* vm_enter(ip, eflags): IRET to V86_SEG:ip with eflags (VM = 1). The frame
  * is EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS (Vol. 2 "IRET",
@@ -150,7 +82,7 @@ vm_enter:
     push %eax                       /* EIP */
     iretl
 vm_exit:
-    mov $SEL_DATA32, %eax
+    mov $PM32_SEL_DATA32, %eax
     mov %eax, %ds
     mov %eax, %es
     mov %eax, %fs
@@ -188,7 +120,7 @@ vm_common:
     mov %eax, %ss:vm_hsegs + 8
     mov %gs, %ax
     mov %eax, %ss:vm_hsegs + 12
-    mov $SEL_DATA32, %eax
+    mov $PM32_SEL_DATA32, %eax
     mov %eax, %ds
     mov %eax, %es
     pop %eax
@@ -229,19 +161,13 @@ vm_common:
     .align 8
     .globl vm_gdt, vm_log, vm_nlog
 vm_gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff        /* 0x08 32-bit code, flat */
-    .quad 0x00cf92000000ffff        /* 0x10 32-bit data, flat */
-    .quad 0x00af9a000000ffff        /* 0x18 64-bit code */
+    PM32_GDT_HEAD
     .quad 0                         /* 0x20 32-bit TSS (vm86.c) */
 vm_gdt_end:
+    .globl vm_gdtr
 vm_gdtr:        .word vm_gdt_end - vm_gdt - 1
                 .quad vm_gdt
-vm_saved_gdtr:  .space 10
-vm_saved_idtr:  .space 10
     .align 8
-vm_saved_rsp:   .quad 0
-vm_saved_cr3:   .quad 0
 vm_enter_esp:   .long 0
 vm_hsegs:       .long 0, 0, 0, 0
 vm_nlog:        .long 0

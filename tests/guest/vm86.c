@@ -1,7 +1,8 @@
 /* Virtual-8086 mode entered from 32-bit protected mode (paging off) with
  * IRET, a 32-bit TSS (SS0:ESP0, I/O bitmap) and a legacy IDT; CR4.VME = 0.
- * The V86 code, the monitor and the mode switches are in vm86.S; each check
- * below cites the SDM section that gives its expected value. */
+ * The V86 code and the monitor are in vm86.S, leaving and re-entering long
+ * mode is pm32_call (kern/modeswitch.S); each check below cites the SDM
+ * section that gives its expected value. */
 #include "kern.h"
 
 #define V86_BASE 0x20000u
@@ -11,13 +12,13 @@
 #define V86_ES   0x4000u
 #define V86_FS   0x5000u
 #define V86_GS   0x6000u
-#define SEL_CODE32 0x08u
-#define SEL_DATA32 0x10u
+#define SEL_CODE32 PM32_SEL_CODE32
+#define SEL_DATA32 PM32_SEL_DATA32
 #define SEL_TSS32  0x20u
 
-extern char v86_blob[], v86_blob_end[], vm_stubs[];
+extern char v86_blob[], v86_blob_end[], vm_stubs[], vm_enter32[];
 extern uint64_t vm_gdt[];
-void vm86_run(void);
+extern const struct desc_ptr vm_gdtr;
 
 /* Offset of a blob label; result slots in the low copy. */
 #define OFF(sym) ({ extern char sym[]; (uint32_t)(sym - v86_blob); })
@@ -193,7 +194,7 @@ int kmain(struct multiboot_info *mb)
     uint8_t m1 = inb(0x21), m2 = inb(0xa1);
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
-    vm86_run();
+    pm32_call(&vm_gdtr, vm_enter32);
     outb(0x21, m1);
     outb(0xa1, m2);
     /* Back on kern's 64-bit TSS: it is marked busy, so make it available. */
