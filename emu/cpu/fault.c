@@ -58,8 +58,6 @@ _Noreturn void cpu_fault(struct cpu *c, int vector, uint32_t error)
             vector = EXC_DF;
             error = 0;
             has_err = true;
-            if (c->exc_chain_len < 3)
-                c->exc_chain[c->exc_chain_len++] = EXC_DF;
         }
     } else {
         c->exc_chain[0] = vector;
@@ -95,12 +93,16 @@ void cpu_deliver_pending(struct cpu *c)
     c->exc_chain_len = 0;
 }
 
+/* The three faults: the first, the one raised while delivering it (which
+ * made a double fault), and the one raised while delivering the #DF. */
 void cpu_report_triple(struct cpu *c)
 {
-    fprintf(stderr, "vtx: triple fault at rip %#llx:", (unsigned long long)c->rip);
-    for (int k = 0; k < c->exc_chain_len; k++)
-        fprintf(stderr, " %s%s", k ? "then " : "", exc_name(c->exc_chain[k]));
-    fprintf(stderr, " during delivery; machine shut down\n");
+    const char *f[3] = { "?", "?", "?" };
+    for (int k = 0; k < c->exc_chain_len && k < 3; k++)
+        f[k] = exc_name(c->exc_chain[k]);
+    fprintf(stderr, "vtx: triple fault at rip %#llx: %s, then %s while delivering it "
+            "(double fault), then %s while delivering the #DF; machine shut down\n",
+            (unsigned long long)c->rip, f[0], f[1], f[2]);
 }
 
 /* Run until `until` instructions or a stop. Faults longjmp back here, to
