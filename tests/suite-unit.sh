@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host unit tests: builds and runs each tests/unit/test_*.c (one PASS/FAIL
 # line per check), then checks how build/vtx treats bad host input and
-# boots two tiny hand-assembled multiboot kernels.
+# boots tiny hand-assembled multiboot kernels (exit ports, resets, the
+# debug console, COM1 on other back ends).
 set -u
 cd "$(dirname "$0")/.."
 O=${O:-build}
@@ -26,7 +27,10 @@ done
 # ---- build/vtx on the command line ----
 cli_tests=(cli_missing_file cli_not_multiboot cli_unknown_option cli_bad_memory_size
            cli_bad_smp cli_image_larger_than_ram cli_help cli_boots_to_debug_exit
-           cli_halt_with_nothing_pending)
+           cli_halt_with_nothing_pending cli_kvm_refused cli_gdb_refused
+           cli_bad_debug_exit_size cli_debug_exit_port_taken cli_unwritable_pidfile
+           cli_reset_kbc cli_reset_cf9 cli_reset_port92 cli_debug_exit_default_iobase
+           cli_debugcon_to_file cli_serial_to_file cli_serial_none cli_trace_file_and_pidfile)
 # VTX=path checks another binary (e.g. a sanitizer build) instead.
 vtx=${VTX:-$O/vtx}
 if [ -z "${VTX:-}" ] && ! "${MAKE[@]}" "$vtx" >"$tmp/build.log" 2>&1; then
@@ -99,4 +103,75 @@ if [ "$st" -eq 4 ] && grep -q '^vtx: all CPUs halted with nothing pending at RIP
     echo "PASS cli_halt_with_nothing_pending"
 else
     echo "FAIL cli_halt_with_nothing_pending: status $st (expected 4), stderr '$(head -c 200 "$tmp/err")'"
+fi
+
+expect_error cli_kvm_refused -enable-kvm "$tmp/ok"
+expect_error cli_gdb_refused -s "$tmp/ok"
+expect_error cli_bad_debug_exit_size -device isa-debug-exit,iosize=3 "$tmp/ok"
+expect_error cli_debug_exit_port_taken -device isa-debug-exit,iobase=0x3f8 "$tmp/ok"
+expect_error cli_unwritable_pidfile -pidfile "$tmp/no/such/dir/pid" "$tmp/ok"
+
+# A guest reset (QEMU -no-reboot ends with 0): status 0, one stderr line.
+expect_reset() {
+    local name=$1 code=$2
+    mkimage "$tmp/$name" "$code"
+    timeout 20 "$vtx" -no-reboot "$tmp/$name" >"$tmp/out" 2>"$tmp/err" </dev/null
+    local st=$?
+    if [ "$st" -eq 0 ] && [ "$(cat "$tmp/err")" = "vtx: the guest reset the machine" ]; then
+        echo "PASS $name"
+    else
+        echo "FAIL $name: status $st (expected 0), stderr '$(head -c 200 "$tmp/err")'"
+    fi
+}
+# mov al,0xfe; out 0x64,al; hlt
+expect_reset cli_reset_kbc "b0fe e664 f4"
+# mov edx,0xcf9; mov al,6; out dx,al; hlt
+expect_reset cli_reset_cf9 "baf90c0000 b006 ee f4"
+# in al,0x92; or al,1; out 0x92,al; hlt
+expect_reset cli_reset_port92 "e492 0c01 e692 f4"
+
+# mov edx,0x501; mov al,0x3c; out dx,al; hlt: QEMU's default iobase
+mkimage "$tmp/exit501" "ba01050000 b03c ee f4"
+timeout 20 "$vtx" -device isa-debug-exit "$tmp/exit501" >/dev/null 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 121 ]; then
+    echo "PASS cli_debug_exit_default_iobase"
+else
+    echo "FAIL cli_debug_exit_default_iobase: status $st (expected 121) $(head -c 200 "$tmp/err")"
+fi
+
+# mov al,'h'; out 0xe9,al; mov al,'i'; out 0xe9,al; mov al,10; out 0xe9,al;
+# in al,0xe9; out 0xf4,al (0xe9 -> status 0xd3 & 0xff)
+mkimage "$tmp/dcon" "b068 e6e9 b069 e6e9 b00a e6e9 e4e9 e6f4 f4"
+timeout 20 "$vtx" -debugcon "file:$tmp/dcon.out" "$tmp/dcon" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq $(((0xe9 << 1 | 1) & 0xff)) ] && [ "$(cat "$tmp/dcon.out" 2>/dev/null)" = "hi" ]; then
+    echo "PASS cli_debugcon_to_file"
+else
+    echo "FAIL cli_debugcon_to_file: status $st, file '$(head -c 100 "$tmp/dcon.out" 2>/dev/null)' $(head -c 200 "$tmp/err")"
+fi
+
+timeout 20 "$vtx" -serial "file:$tmp/com1.out" "$tmp/ok" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 33 ] && [ "$(cat "$tmp/com1.out" 2>/dev/null)" = "ok" ] && [ ! -s "$tmp/out" ]; then
+    echo "PASS cli_serial_to_file"
+else
+    echo "FAIL cli_serial_to_file: status $st, file '$(head -c 100 "$tmp/com1.out" 2>/dev/null)', stdout '$(head -c 100 "$tmp/out")'"
+fi
+
+timeout 20 "$vtx" -serial none "$tmp/ok" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 33 ] && [ ! -s "$tmp/out" ]; then
+    echo "PASS cli_serial_none"
+else
+    echo "FAIL cli_serial_none: status $st, stdout '$(head -c 100 "$tmp/out")'"
+fi
+
+timeout 20 "$vtx" -D "$tmp/trace.log" -d exc,int,cpu_reset -pidfile "$tmp/vtx.pid" "$tmp/ok" \
+    >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 33 ] && [ -f "$tmp/trace.log" ] && [ ! -e "$tmp/vtx.pid" ]; then
+    echo "PASS cli_trace_file_and_pidfile"
+else
+    echo "FAIL cli_trace_file_and_pidfile: status $st, trace file $([ -f "$tmp/trace.log" ] && echo made || echo missing), pidfile $([ -e "$tmp/vtx.pid" ] && echo left || echo removed)"
 fi

@@ -76,7 +76,7 @@ static void check_events(struct cpu *c)
             return;
         c->halted = false;
         if (c->debug & DBG_INT)
-            fprintf(stderr, "vtx: cpu%d interrupt vector %#x at rip %#llx\n", c->index, v,
+            fprintf(machine_trace(c->m), "vtx: cpu%d interrupt vector %#x at rip %#llx\n", c->index, v,
                     (unsigned long long)c->rip);
         c->delivering = v;
         cpu_deliver_event(c, v, EV_HWINT, false, 0, c->rip);

@@ -82,7 +82,7 @@ void cpu_deliver_pending(struct cpu *c)
     int v = c->exc_vector;
     c->exc_vector = -1;
     if (c->debug & DBG_EXC)
-        fprintf(stderr, "vtx: cpu%d %s error %#x at rip %#llx\n", c->index, exc_name(v),
+        fprintf(machine_trace(c->m), "vtx: cpu%d %s error %#x at rip %#llx\n", c->index, exc_name(v),
                 c->exc_error, (unsigned long long)c->rip);
     /* A trap-class exception raised by an instruction (e.g. single step)
      * sets its return RIP before calling cpu_fault; faults return to the

@@ -4,7 +4,10 @@
  * Real-Address Mode", "Interrupt and Exception Handling in Virtual-8086
  * Mode"; Vol. 2 "INT n/INTO/INT3/INT1—Call to Interrupt Procedure".
  * IA-32e mode delivery is in intr64.c. */
+#include <stdio.h>
+
 #include "intr.h"
+#include "machine/machine.h"
 
 #include "flags.h"
 #include "mem.h"
@@ -253,6 +256,13 @@ void cpu_deliver_event(struct cpu *c, int vector, enum event_kind kind,
         c->stop_is_trap = true;
         cpu_fault(c, vector & 0xff, error);
     }
+    /* Software interrupts and exceptions do not pass through
+     * cpu_deliver_pending: trace them here (-d exc, -d int). */
+    if (((c->debug & DBG_EXC) && (kind == EV_SOFTEXC || kind == EV_PRIVSOFT)) ||
+        ((c->debug & DBG_INT) && kind == EV_SOFTINT))
+        fprintf(machine_trace(c->m), "vtx: cpu%d %s %#x at rip %#llx\n", c->index,
+                kind == EV_SOFTINT ? "INT" : "software exception", vector & 0xff,
+                (unsigned long long)c->rip);
     c->deliver_ext = !intr_is_soft(&ev);
     ev.ext = c->deliver_ext ? ERRC_EXT : 0;
     if (c->mode == MODE_REAL) {

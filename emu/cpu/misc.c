@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "exec.h"
+#include "machine/machine.h"
 #include "x87.h"
 #include "mem.h"
 #include "ops.h"
@@ -20,15 +21,16 @@ void op_hlt(struct cpu *c, const struct insn *i)
 void op_ud(struct cpu *c, const struct insn *i)
 {
     if (c->debug & DBG_UNIMP) {
-        fprintf(stderr, "vtx: cpu%d #UD at rip %#llx:", c->index, (unsigned long long)c->rip);
+        FILE *out = machine_trace(c->m);
+        fprintf(out, "vtx: cpu%d #UD at rip %#llx:", c->index, (unsigned long long)c->rip);
         uint64_t pa;
         for (int k = 0; k < i->len && k < 15; k++) {
             uint64_t lin = (c->mode == MODE_LONG ? 0 : c->seg[S_CS].base) + c->rip + (uint64_t)k;
             if (!mmu_probe(c, lin, ACC_X, &pa))
                 break;
-            fprintf(stderr, " %02llx", (unsigned long long)(phys_read_byte(c, pa)));
+            fprintf(out, " %02llx", (unsigned long long)(phys_read_byte(c, pa)));
         }
-        fprintf(stderr, "\n");
+        fprintf(out, "\n");
     }
     cpu_ud(c);
 }

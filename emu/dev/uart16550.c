@@ -5,8 +5,9 @@
  * its low four bits, IIR bits 7:6 show the FIFOs, scratch holds a byte,
  * loopback routes MCR to MSR and THR to RBR, and LSR THRE|TEMT are always
  * set because transmission to the host is instantaneous.
- * Host side: output goes to out_fd (buffered until a newline or a flush),
- * input comes from in_fd, read without blocking when the guest polls. */
+ * Host side: output goes to a character back end (chardev.c: buffered
+ * until a newline or a flush), input comes from the back end's in_fd,
+ * read without blocking when the guest polls. */
 #include "uart16550.h"
 
 #include <errno.h>
@@ -14,31 +15,19 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "chardev.h"
 #include "machine/bus.h"
 
 /* ---- host side ---- */
 
 void uart_flush(struct uart16550 *u)
 {
-    int done = 0;
-    while (u->out_fd >= 0 && done < u->out_len) {
-        ssize_t n = write(u->out_fd, u->out + done, (size_t)(u->out_len - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;   /* the host cannot take it: the output is lost */
-        done += (int)n;
-    }
-    u->out_len = 0;
+    chardev_flush(u->chr);
 }
 
 static void host_put(struct uart16550 *u, uint8_t ch)
 {
-    if (u->out_fd < 0)
-        return;
-    u->out[u->out_len++] = ch;
-    if (ch == '\n' || u->out_len == UART_OUTBUF_SIZE)
-        uart_flush(u);
+    chardev_put(u->chr, ch);
 }
 
 static void rx_push(struct uart16550 *u, uint8_t ch)
@@ -63,13 +52,14 @@ static uint8_t rx_pop(struct uart16550 *u)
  * In loopback mode the serial input is disconnected (data sheet, MCR bit 4). */
 static void host_poll_input(struct uart16550 *u)
 {
-    if (u->rx_count || u->in_fd < 0 || u->in_eof || (u->mcr & UART_MCR_LOOP))
+    int in_fd = u->chr->in_fd;
+    if (u->rx_count || in_fd < 0 || u->in_eof || (u->mcr & UART_MCR_LOOP))
         return;
-    struct pollfd p = { .fd = u->in_fd, .events = POLLIN };
+    struct pollfd p = { .fd = in_fd, .events = POLLIN };
     if (poll(&p, 1, 0) <= 0)
         return;
     uint8_t buf[UART_FIFO_SIZE];
-    ssize_t n = (p.revents & POLLNVAL) ? 0 : read(u->in_fd, buf, sizeof buf);
+    ssize_t n = (p.revents & POLLNVAL) ? 0 : read(in_fd, buf, sizeof buf);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {
@@ -265,15 +255,26 @@ void uart_reset(struct uart16550 *u)
     update_irq(u);
 }
 
-struct uart16550 *uart_new(int in_fd, int out_fd)
+struct uart16550 *uart_new_chardev(struct chardev *chr)
 {
     struct uart16550 *u = calloc(1, sizeof *u);
     if (!u)
         return NULL;
-    u->in_fd = in_fd;
-    u->out_fd = out_fd;
+    u->chr = chr;
     u->divisor = 12;
     uart_reset(u);
+    return u;
+}
+
+struct uart16550 *uart_new(int in_fd, int out_fd)
+{
+    struct chardev *chr = chardev_new(in_fd, out_fd, false);
+    struct uart16550 *u = chr ? uart_new_chardev(chr) : NULL;
+    if (!u) {
+        chardev_free(chr);
+        return NULL;
+    }
+    u->own_chr = true;
     return u;
 }
 
@@ -282,6 +283,8 @@ void uart_free(struct uart16550 *u)
     if (!u)
         return;
     uart_flush(u);
+    if (u->own_chr)
+        chardev_free(u->chr);
     free(u);
 }
 

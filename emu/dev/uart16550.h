@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct bus;
+struct chardev;
 
 #define COM1_BASE 0x3F8
 #define COM1_IRQ  4
@@ -57,7 +58,6 @@ struct bus;
 #define UART_MSR_DCD  0x80
 
 #define UART_FIFO_SIZE 16
-#define UART_OUTBUF_SIZE 512
 
 struct uart16550 {
     uint16_t base;
@@ -70,12 +70,12 @@ struct uart16550 {
     uint8_t rx[UART_FIFO_SIZE];
     int rx_head, rx_count;
 
-    /* Host side: output buffered until a newline, a full buffer or a flush;
-     * input read without blocking when the guest looks for it. */
-    int in_fd, out_fd;        /* -1: none */
+    /* Host side: the character back end (output buffered there until a
+     * newline, a full buffer or a flush; input read from its in_fd without
+     * blocking when the guest looks for it). */
+    struct chardev *chr;
+    bool own_chr;             /* made by uart_new, freed with the UART */
     bool in_eof;
-    uint8_t out[UART_OUTBUF_SIZE];
-    int out_len;
 
     /* Interrupt line (IRQ 4 for COM1), for the interrupt controller. */
     void (*irq)(void *ctx, bool level);
@@ -85,6 +85,8 @@ struct uart16550 {
 
 /* A UART reading in_fd and writing out_fd (either may be -1). */
 struct uart16550 *uart_new(int in_fd, int out_fd);
+/* A UART on a back end that outlives it (shared with other devices). */
+struct uart16550 *uart_new_chardev(struct chardev *chr);
 void uart_free(struct uart16550 *u);
 /* Claim the 8 ports at base on the bus; false if they are taken. */
 bool uart_attach(struct uart16550 *u, struct bus *b, uint16_t base);

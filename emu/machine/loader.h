@@ -131,7 +131,19 @@ bool file_read_all(const char *path, uint8_t **data, size_t *size, char *err, si
 bool boot_load_files(struct machine *m, const char *kernel, const char *append,
                      const char *initrd, struct mb_boot *out, char *err, size_t errlen);
 
-/* The machine state a multiboot loader leaves (boot.c). */
+/* The GDT a kernel inherits (boot.c): QEMU's option ROM leaves 5 entries
+ * (limit 0x27) in its ROM at 0xC02B8, a range its memory map does not
+ * list; vtx puts the same bytes in the BIOS ROM area [0xF0000, 0x100000),
+ * which the map reports as reserved, clear of the reset vector (0xFFFF0)
+ * and the model byte (0xFFFFE). */
+#define MB_GDT_ADDR       0xFFF00u
+#define MB_GDT_SIZE       40u
+#define MB_GDT_CODE_SEL   0x08u
+#define MB_GDT_DATA_SEL   0x10u
+
+/* The machine state a multiboot loader leaves (boot.c): the CPU's
+ * registers, and the GDT in memory. */
 void boot_cpu_multiboot(struct cpu *c, const struct mb_boot *b);
+void boot_write_gdt(struct machine *m);
 
 #endif

@@ -24,20 +24,27 @@ static bool add_cpus(struct machine *m, int ncpu, char *err, size_t errlen)
     return true;
 }
 
-struct machine *machine_new(uint64_t ram, int ncpu, bool devices, char *err, size_t errlen)
+struct machine *machine_new_config(const struct machine_config *cfg, char *err, size_t errlen)
 {
-    if (ncpu < 1 || ncpu > MACHINE_MAX_CPUS) {
-        snprintf(err, errlen, "%d CPUs requested; vtx supports 1 to %d", ncpu, MACHINE_MAX_CPUS);
+    if (cfg->ncpu < 1 || cfg->ncpu > MACHINE_MAX_CPUS) {
+        snprintf(err, errlen, "%d CPUs requested; vtx supports 1 to %d", cfg->ncpu,
+                 MACHINE_MAX_CPUS);
         return NULL;
     }
-    struct machine *m = machine_new_board(ram, devices, err, errlen);
+    struct machine *m = machine_new_board_config(cfg, err, errlen);
     if (!m)
         return NULL;
-    if (!add_cpus(m, ncpu, err, errlen)) {
+    if (!add_cpus(m, cfg->ncpu, err, errlen)) {
         machine_free(m);
         return NULL;
     }
     return m;
+}
+
+struct machine *machine_new(uint64_t ram, int ncpu, bool devices, char *err, size_t errlen)
+{
+    struct machine_config cfg = { .ram = ram, .ncpu = ncpu, .devices = devices };
+    return machine_new_config(&cfg, err, errlen);
 }
 
 void machine_free(struct machine *m)

@@ -5,15 +5,45 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 
 struct cpu;
+struct chardev;
 struct uart16550;
 struct debugexit;
+struct debugcon;
 struct shutdown_port;
+struct port92;
+struct i8042;
+struct resetctl;
 
 #define MACHINE_MAX_CPUS 8
+#define MACHINE_MAX_EXITS 8        /* -device isa-debug-exit beyond the one at 0xf4 */
+#define MACHINE_MAX_DEBUGCONS 4
+
+/* The QEMU machine type whose memory map and chipset vtx models. */
+enum machine_type {
+    MACHINE_PC,     /* "pc": i440FX + PIIX3 (QEMU's default) */
+    MACHINE_Q35,    /* "q35": Q35 + ICH9 */
+};
+
+/* What to build (machine_new_config). Zero means the default. */
+struct machine_config {
+    uint64_t ram;               /* bytes */
+    int ncpu;
+    enum machine_type type;
+    uint64_t max_ram_below_4g;  /* -machine max-ram-below-4g=; 0: QEMU's default */
+    bool devices;               /* the standard devices */
+    /* With devices: */
+    bool no_com1;               /* -serial none */
+    struct chardev *com1;       /* COM1's back end (not owned); NULL: stdin/stdout */
+    struct { uint16_t base, size; } exits[MACHINE_MAX_EXITS];
+    int nexits;                 /* isa-debug-exit devices besides the one at 0xf4 */
+    struct { uint16_t base; uint8_t readback; struct chardev *chr; } debugcons[MACHINE_MAX_DEBUGCONS];
+    int ndebugcons;             /* isa-debugcon devices (back ends not owned) */
+};
 
 /* How the machine ended (also the process exit status policy in main.c). */
 enum machine_exit {
@@ -22,15 +52,17 @@ enum machine_exit {
     MEXIT_SHUTDOWN,    /* "Shutdown" on port 0x8900, ACPI off: status 0 */
     MEXIT_TRIPLE,      /* triple fault: status 3 */
     MEXIT_HALTED,      /* every CPU halted with interrupts off: status 4 */
+    MEXIT_RESET,       /* the guest asked for a reset (0x64, 0xCF9, 0x92): status 0 */
 };
 
 #define EXIT_STATUS_TRIPLE 3
 #define EXIT_STATUS_HALTED 4
 #define EXIT_STATUS_HOSTERR 2
 
-/* The PC memory map (QEMU's "pc" machine): RAM from 0 up to at most
- * 3.5 GiB, the rest of RAM from 4 GiB; the legacy VGA window is a hole. */
-#define MEM_LOW_MAX     0xE0000000ull   /* 3.5 GiB: PCI hole above */
+/* The PC memory map (QEMU's "pc" and "q35" machines): RAM from 0 up to
+ * the machine's split below 4 GiB (memmap.c), the rest of RAM from 4 GiB;
+ * the legacy VGA window is a hole. */
+#define MEM_LOW_MAX     0xE0000000ull   /* 3.5 GiB: pc's default max-ram-below-4g */
 #define MEM_HIGH_BASE   0x100000000ull  /* RAM above 3.5 GiB appears at 4 GiB */
 #define MEM_VGA_BASE    0xA0000ull      /* legacy VGA window: nothing behind it */
 #define MEM_VGA_END     0xC0000ull
@@ -43,6 +75,7 @@ struct machine {
     uint8_t *ram;
     uint64_t ram_size;        /* bytes of RAM (guest-physical 0 .. below_4g, then 4G ..) */
     uint64_t ram_below_4g;    /* RAM mapped at [0, ram_below_4g); the rest from 4 GiB */
+    enum machine_type type;
     struct bus bus;
 
     struct cpu *cpu[MACHINE_MAX_CPUS];
@@ -60,25 +93,44 @@ struct machine {
     int exit_value;           /* debug-exit value written by the guest */
     bool stop;                /* asks the run loop to stop */
     uint32_t debug;           /* -d flags, copied into each CPU */
+    FILE *trace;              /* where -d traces go (-D FILE); stderr by default */
 
     /* The standard devices (NULL when created without them). */
-    struct uart16550 *com1;
-    struct debugexit *debugexit;
+    struct uart16550 *com1;   /* NULL also with -serial none */
+    struct debugexit *debugexit;   /* the one at 0xf4 */
     struct shutdown_port *shutdown;
+    struct port92 *port92;
+    struct i8042 *kbc;
+    struct resetctl *resetctl;
+    /* Devices asked for on the command line. */
+    struct debugexit *exits[MACHINE_MAX_EXITS];
+    int nexits;
+    struct debugcon *debugcons[MACHINE_MAX_DEBUGCONS];
+    int ndebugcons;
 };
 
 /* A machine with `ram` bytes of RAM and `ncpu` CPUs, with the standard
- * devices (COM1, debug-exit, shutdown port) when `devices` is set.
- * Returns NULL and a one-line reason in err when it cannot. */
+ * devices (COM1 on stdin/stdout, debug-exit at 0xf4, shutdown port 0x8900,
+ * port 0x92, the keyboard controller, reset control 0xCF9) when `devices`
+ * is set; QEMU's "pc" machine. Returns NULL and a one-line reason in err
+ * when it cannot. */
 struct machine *machine_new(uint64_t ram, int ncpu, bool devices, char *err, size_t errlen);
+/* The same from a full configuration (main.c). */
+struct machine *machine_new_config(const struct machine_config *cfg, char *err, size_t errlen);
 void machine_free(struct machine *m);
 
 /* The board alone: RAM, memory map, buses and devices, no CPUs (board.c).
  * machine_new builds on it; tests that need no CPU use it directly. */
 struct machine *machine_new_board(uint64_t ram, bool devices, char *err, size_t errlen);
+struct machine *machine_new_board_config(const struct machine_config *cfg, char *err, size_t errlen);
 void machine_free_board(struct machine *m);
-/* Write out buffered device output (the UART), e.g. before exiting. */
+/* Write out buffered device output (the UART, debug consoles), e.g.
+ * before exiting. */
 void machine_flush(struct machine *m);
+/* The descriptor COM1 reads on stdio: stdin, or -1 when stdin is a
+ * terminal that belongs to another process group (vtx in the background:
+ * reading it would stop vtx). */
+int machine_stdin_fd(void);
 
 /* Guest-physical memory. phys_ptr returns the host address of RAM behind
  * pa if [pa, pa+len) lies in RAM, else NULL. phys_read/phys_write handle
@@ -120,7 +172,16 @@ bool phys_copy_out(struct machine *m, uint64_t pa, void *dst, uint64_t len);
 /* Run every CPU until the machine stops; returns the process exit status. */
 int machine_run(struct machine *m);
 void machine_request_exit(struct machine *m, enum machine_exit kind, int value);
+/* A device asked for a reset: vtx does not reboot; the machine ends with
+ * status 0 and "vtx: the guest reset the machine" on stderr (exit.c). */
+void machine_request_reset(struct machine *m);
 /* The process exit status for how the machine ended (exit.c). */
 int machine_exit_status(const struct machine *m);
+
+/* Where -d traces are printed: the machine's -D file, or stderr. */
+static inline FILE *machine_trace(const struct machine *m)
+{
+    return m && m->trace ? m->trace : stderr;
+}
 
 #endif

@@ -1,7 +1,8 @@
-/* RAM and the memory map of QEMU's PC machine: RAM at [0, min(ram, 3.5 GiB))
- * with the VGA window [0xA0000, 0xC0000) cut out, the ROM area
- * [0xC0000, 0x100000) backed by RAM, and RAM beyond 3.5 GiB at 4 GiB.
- * The guest pages are one anonymous mapping, touched only when used. */
+/* RAM and the memory map of QEMU's pc and q35 machines: RAM from 0 up to
+ * the machine's split below 4 GiB with the VGA window [0xA0000, 0xC0000)
+ * cut out, the ROM area [0xC0000, 0x100000) backed by RAM, and the rest
+ * of RAM at 4 GiB. The guest pages are one anonymous mapping, touched
+ * only when used. */
 #include "memmap.h"
 
 #include <stdio.h>
@@ -18,13 +19,48 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-bool memmap_init(struct machine *m, uint64_t ram, char *err, size_t errlen)
+/* pc: hw/i386/pc_piix.c pc_init1. The split is max-ram-below-4g (default
+ * 3.5 GiB); when RAM does not fit under it, it moves down to 3 GiB
+ * ("gigabyte_align", every machine type since pc-i440fx-2.1).
+ * q35: hw/i386/pc_q35.c pc_q35_init. 2.75 GiB (0xB0000000) leaves room for
+ * the PCI hole and MMCONFIG; when RAM does not fit under it, the split is
+ * 2 GiB; max-ram-below-4g (default 4 GiB) only lowers it.
+ * Either way, RAM that reaches the split is cut there; the rest goes to
+ * 4 GiB. */
+uint64_t memmap_below_4g(enum machine_type type, uint64_t ram, uint64_t max_below)
+{
+    uint64_t lowmem;
+    if (type == MACHINE_Q35) {
+        lowmem = ram >= 0xB0000000ull ? 0x80000000ull : 0xB0000000ull;
+        if (max_below && lowmem > max_below)
+            lowmem = max_below;
+    } else {
+        uint64_t max = max_below ? max_below : MEM_LOW_MAX;
+        lowmem = max;
+        if (ram >= max && lowmem > 0xC0000000ull)
+            lowmem = 0xC0000000ull;
+    }
+    return ram >= lowmem ? lowmem : ram;
+}
+
+bool memmap_init(struct machine *m, uint64_t ram, uint64_t max_below, char *err, size_t errlen)
 {
     if (ram == 0 || ram > MEM_MAX_RAM) {
         snprintf(err, errlen, "RAM size %llu is out of range", (unsigned long long)ram);
         return false;
     }
     ram = page_round_up(ram);
+    uint64_t below = memmap_below_4g(m->type, ram, max_below);
+    if (below & (MEM_PAGE_SIZE - 1)) {
+        snprintf(err, errlen, "max-ram-below-4g=%#llx is not a multiple of 4 KiB",
+                 (unsigned long long)max_below);
+        return false;
+    }
+    if (below > MEM_LOW_LIMIT) {
+        snprintf(err, errlen, "%llu MiB of RAM below 4 GiB would cover the I/O APIC at %#llx "
+                 "(lower max-ram-below-4g)", (unsigned long long)(below >> 20), MEM_LOW_LIMIT);
+        return false;
+    }
     void *p = mmap(NULL, ram, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
@@ -34,7 +70,7 @@ bool memmap_init(struct machine *m, uint64_t ram, char *err, size_t errlen)
     }
     m->ram = p;
     m->ram_size = ram;
-    m->ram_below_4g = min_u64(ram, MEM_LOW_MAX);
+    m->ram_below_4g = below;
     m->npages = ram >> MEM_PAGE_SHIFT;
     m->page_gen = calloc(m->npages, sizeof *m->page_gen);
     m->code_bits = calloc(m->npages, 1);
@@ -65,19 +101,36 @@ static int add_region(struct mem_region *out, int n, uint64_t base, uint64_t end
     return n;
 }
 
-/* The map SeaBIOS gives a multiboot kernel on QEMU (via INT 15h E820):
+/* The map SeaBIOS gives a multiboot kernel on QEMU 7.2 (via INT 15h
+ * E820, in ascending order, as measured with -m 128M/3G/4G on pc and q35):
  * conventional memory up to the EBDA, the EBDA and BIOS ROM reserved,
- * extended memory from 1 MiB, the flash alias below 4 GiB reserved and
- * RAM above 4 GiB. Usable regions are clipped to the RAM present. */
+ * extended memory from 1 MiB with its top 128 KiB reserved for SeaBIOS's
+ * tables (only when the block is big enough to hold them), on q35 the
+ * MMCONFIG and RCBA windows, the flash alias below 4 GiB, RAM above
+ * 4 GiB, and the AMD HyperTransport window: QEMU adds it because TCG's
+ * default CPU models (qemu64, max) say AuthenticAMD; vtx reports it too so
+ * the map is the one kernels see on QEMU, unless RAM reaches into it. */
 int memmap_regions(const struct machine *m, struct mem_region *out)
 {
-    uint64_t low = m->ram_below_4g;
+    uint64_t low = m->ram_below_4g, high_end = MEM_HIGH_BASE + (m->ram_size - low);
+    uint64_t table = low;   /* SeaBIOS's reserved top, if it fits above 1 MiB */
+    if (low >= MEM_1M + MEM_HIGHTABLE_SIZE)
+        table = low - MEM_HIGHTABLE_SIZE;
     int n = 0;
     n = add_region(out, n, 0, min_u64(low, MEM_EBDA_BASE), MEM_TYPE_RAM);
     n = add_region(out, n, MEM_EBDA_BASE, MEM_VGA_BASE, MEM_TYPE_RESERVED);
     n = add_region(out, n, MEM_BIOS_BASE, MEM_1M, MEM_TYPE_RESERVED);
-    n = add_region(out, n, MEM_1M, low, MEM_TYPE_RAM);
+    n = add_region(out, n, MEM_1M, table, MEM_TYPE_RAM);
+    n = add_region(out, n, table, low, MEM_TYPE_RESERVED);
+    if (m->type == MACHINE_Q35) {
+        n = add_region(out, n, MEM_Q35_MMCONFIG_BASE, MEM_Q35_MMCONFIG_BASE + MEM_Q35_MMCONFIG_SIZE,
+                       MEM_TYPE_RESERVED);
+        n = add_region(out, n, MEM_Q35_RCBA_BASE, MEM_Q35_RCBA_BASE + MEM_Q35_RCBA_SIZE,
+                       MEM_TYPE_RESERVED);
+    }
     n = add_region(out, n, MEM_FLASH_BASE, MEM_HIGH_BASE, MEM_TYPE_RESERVED);
-    n = add_region(out, n, MEM_HIGH_BASE, MEM_HIGH_BASE + (m->ram_size - low), MEM_TYPE_RAM);
+    n = add_region(out, n, MEM_HIGH_BASE, high_end, MEM_TYPE_RAM);
+    if (high_end <= MEM_AMD_HT_BASE)
+        n = add_region(out, n, MEM_AMD_HT_BASE, MEM_AMD_HT_END, MEM_TYPE_RESERVED);
     return n;
 }

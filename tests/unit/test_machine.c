@@ -127,39 +127,159 @@ static void memmap_small_machine(struct tcase *t)
     EXPECT_EQ(t, m->ram_size, 128 << 20);
     EXPECT_EQ(t, m->ram_below_4g, 128 << 20);
     EXPECT_EQ(t, m->npages, (128 << 20) >> 12);
+    EXPECT_EQ(t, m->type, MACHINE_PC);
     struct mem_region r[MEMMAP_MAX_REGIONS];
     int n = memmap_regions(m, r);
-    EXPECT_EQ(t, n, 5);
+    EXPECT_EQ(t, n, 7);
     EXPECT(t, r[0].base == 0 && r[0].len == 0x9fc00 && r[0].type == 1);
     EXPECT(t, r[1].base == 0x9fc00 && r[1].len == 0x400 && r[1].type == 2);
     EXPECT(t, r[2].base == 0xf0000 && r[2].len == 0x10000 && r[2].type == 2);
-    EXPECT(t, r[3].base == 0x100000 && r[3].len == (128 << 20) - 0x100000 && r[3].type == 1);
-    EXPECT(t, r[4].base == 0xfffc0000 && r[4].len == 0x40000 && r[4].type == 2);
+    /* SeaBIOS reserves the top 128 KiB of RAM below 4 GiB */
+    EXPECT(t, r[3].base == 0x100000 && r[3].len == 0x7fe0000 - 0x100000 && r[3].type == 1);
+    EXPECT(t, r[4].base == 0x7fe0000 && r[4].len == 0x20000 && r[4].type == 2);
+    EXPECT(t, r[5].base == 0xfffc0000 && r[5].len == 0x40000 && r[5].type == 2);
+    EXPECT(t, r[6].base == 0xfd00000000ull && r[6].len == 0x300000000ull && r[6].type == 2);
+    /* the reserved top is still RAM */
+    EXPECT(t, phys_ptr(m, 0x7fe0000, 0x20000) != NULL);
     machine_free_board(m);
 }
 
+/* pc (hw/i386/pc_piix.c): RAM that reaches 3.5 GiB splits at 3 GiB. */
 static void memmap_ram_above_3_5g_moves_to_4g(struct tcase *t)
 {
     struct machine *m = board(4ull << 30, false);
     EXPECT(t, m != NULL);
     if (!m)
         return;
-    EXPECT_EQ(t, m->ram_below_4g, 0xE0000000ull);
+    EXPECT_EQ(t, m->ram_below_4g, 0xC0000000ull);
     struct mem_region r[MEMMAP_MAX_REGIONS];
     int n = memmap_regions(m, r);
-    EXPECT_EQ(t, n, 6);
-    EXPECT(t, r[5].base == 0x100000000ull && r[5].len == 0x20000000ull && r[5].type == 1);
-    EXPECT(t, phys_ptr(m, 0x100000000ull, 8) == m->ram + 0xE0000000ull);
-    EXPECT(t, phys_ptr(m, 0x11FFFFFF8ull, 8) != NULL);
-    EXPECT(t, phys_ptr(m, 0x11FFFFFFCull, 8) == NULL);
-    EXPECT(t, phys_ptr(m, 0xDFFFFFF8ull, 8) != NULL);
-    EXPECT(t, phys_ptr(m, 0xE0000000ull, 1) == NULL);
+    EXPECT_EQ(t, n, 8);
+    EXPECT(t, r[6].base == 0x100000000ull && r[6].len == 0x40000000ull && r[6].type == 1);
+    EXPECT(t, phys_ptr(m, 0x100000000ull, 8) == m->ram + 0xC0000000ull);
+    EXPECT(t, phys_ptr(m, 0x13FFFFFF8ull, 8) != NULL);
+    EXPECT(t, phys_ptr(m, 0x13FFFFFFCull, 8) == NULL);
+    EXPECT(t, phys_ptr(m, 0xBFFFFFF8ull, 8) != NULL);
+    EXPECT(t, phys_ptr(m, 0xC0000000ull, 1) == NULL);
     phys_write(m, 0x100000010ull, 4, 0xcafef00d);
     EXPECT_EQ(t, phys_read(m, 0x100000010ull, 4), 0xcafef00d);
     EXPECT_EQ(t, phys_read(m, 0xF0000000ull, 4), 0xffffffff);
-    EXPECT_EQ(t, phys_read(m, 0x120000000ull, 8), ~0ull);
-    EXPECT_EQ(t, phys_page_index(m, 0x100000000ull), 0xE0000000ull >> 12);
+    EXPECT_EQ(t, phys_read(m, 0x140000000ull, 8), ~0ull);
+    EXPECT_EQ(t, phys_page_index(m, 0x100000000ull), 0xC0000000ull >> 12);
     machine_free_board(m);
+}
+
+/* The split below 4 GiB, QEMU 7.2's rules: pc_piix.c pc_init1 and
+ * pc_q35.c pc_q35_init, with and without max-ram-below-4g. */
+static void memmap_split_rules_of_pc_and_q35(struct tcase *t)
+{
+    static const struct {
+        enum machine_type type;
+        uint64_t ram, max, below;
+    } c[] = {
+        { MACHINE_PC, 128ull << 20, 0, 128ull << 20 },
+        { MACHINE_PC, 3ull << 30, 0, 3ull << 30 },
+        { MACHINE_PC, 0xDFFFE000ull, 0, 0xDFFFE000ull },       /* just under 3.5 GiB */
+        { MACHINE_PC, 0xE0000000ull, 0, 0xC0000000ull },       /* 3.5 GiB: split at 3 */
+        { MACHINE_PC, 4ull << 30, 0, 0xC0000000ull },
+        { MACHINE_PC, 4ull << 30, 2ull << 30, 2ull << 30 },    /* max-ram-below-4g=2G */
+        { MACHINE_PC, 3968ull << 20, 4ull << 30, 3968ull << 20 },   /* QEMU's own example */
+        { MACHINE_PC, 4ull << 30, 4ull << 30, 0xC0000000ull },
+        { MACHINE_Q35, 128ull << 20, 0, 128ull << 20 },
+        { MACHINE_Q35, 0xAFFFE000ull, 0, 0xAFFFE000ull },      /* just under 2.75 GiB */
+        { MACHINE_Q35, 0xB0000000ull, 0, 0x80000000ull },      /* 2.75 GiB: split at 2 */
+        { MACHINE_Q35, 3ull << 30, 0, 0x80000000ull },
+        { MACHINE_Q35, 4ull << 30, 0, 0x80000000ull },
+        { MACHINE_Q35, 3ull << 30, 1ull << 30, 1ull << 30 },
+        { MACHINE_Q35, 2ull << 30, 4ull << 30, 2ull << 30 },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        uint64_t got = memmap_below_4g(c[i].type, c[i].ram, c[i].max);
+        if (got != c[i].below && !t->failed) {
+            t->failed = true;
+            snprintf(t->why, sizeof t->why, "case %zu: %#llx below 4 GiB, expected %#llx", i,
+                     (unsigned long long)got, (unsigned long long)c[i].below);
+        }
+    }
+}
+
+static struct machine *board_cfg(enum machine_type type, uint64_t ram, uint64_t max_below)
+{
+    char err[200];
+    struct machine_config cfg = { .ram = ram, .type = type, .max_ram_below_4g = max_below };
+    return machine_new_board_config(&cfg, err, sizeof err);
+}
+
+/* The E820 maps QEMU 7.2 + SeaBIOS 1.16 give a multiboot kernel, as
+ * measured (base, end, type per line; entries in ascending order). */
+static void memmap_is_qemus_for_pc_and_q35(struct tcase *t)
+{
+    static const struct {
+        enum machine_type type;
+        uint64_t ram;
+        int n;
+        uint64_t r[10][3];
+    } c[] = {
+        { MACHINE_PC, 3ull << 30, 7, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0xbffe0000, 1 }, { 0xbffe0000, 0xc0000000, 2 },
+            { 0xfffc0000, 0x100000000, 2 }, { 0xfd00000000, 0x10000000000, 2 } } },
+        { MACHINE_PC, 4ull << 30, 8, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0xbffe0000, 1 }, { 0xbffe0000, 0xc0000000, 2 },
+            { 0xfffc0000, 0x100000000, 2 }, { 0x100000000, 0x140000000, 1 },
+            { 0xfd00000000, 0x10000000000, 2 } } },
+        { MACHINE_Q35, 128ull << 20, 9, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0x7fe0000, 1 }, { 0x7fe0000, 0x8000000, 2 },
+            { 0xb0000000, 0xc0000000, 2 }, { 0xfed1c000, 0xfed20000, 2 },
+            { 0xfffc0000, 0x100000000, 2 }, { 0xfd00000000, 0x10000000000, 2 } } },
+        { MACHINE_Q35, 3ull << 30, 10, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0x7ffe0000, 1 }, { 0x7ffe0000, 0x80000000, 2 },
+            { 0xb0000000, 0xc0000000, 2 }, { 0xfed1c000, 0xfed20000, 2 },
+            { 0xfffc0000, 0x100000000, 2 }, { 0x100000000, 0x140000000, 1 },
+            { 0xfd00000000, 0x10000000000, 2 } } },
+        { MACHINE_Q35, 4ull << 30, 10, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0x7ffe0000, 1 }, { 0x7ffe0000, 0x80000000, 2 },
+            { 0xb0000000, 0xc0000000, 2 }, { 0xfed1c000, 0xfed20000, 2 },
+            { 0xfffc0000, 0x100000000, 2 }, { 0x100000000, 0x180000000, 1 },
+            { 0xfd00000000, 0x10000000000, 2 } } },
+        /* -m 1.1M: too little above 1 MiB for SeaBIOS's tables */
+        { MACHINE_PC, 0x11a000, 6, {
+            { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0xf0000, 0x100000, 2 },
+            { 0x100000, 0x11a000, 1 }, { 0xfffc0000, 0x100000000, 2 },
+            { 0xfd00000000, 0x10000000000, 2 } } },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        struct machine *m = board_cfg(c[i].type, c[i].ram, 0);
+        EXPECT(t, m != NULL);
+        if (!m)
+            return;
+        struct mem_region r[MEMMAP_MAX_REGIONS];
+        int n = memmap_regions(m, r);
+        bool same = n == c[i].n;
+        for (int k = 0; same && k < n; k++)
+            same = r[k].base == c[i].r[k][0] && r[k].base + r[k].len == c[i].r[k][1] &&
+                   r[k].type == c[i].r[k][2];
+        if (!same && !t->failed) {
+            t->failed = true;
+            snprintf(t->why, sizeof t->why, "case %zu: %d regions, differs from QEMU's", i, n);
+        }
+        machine_free_board(m);
+    }
+}
+
+static void memmap_refuses_ram_over_the_ioapic(struct tcase *t)
+{
+    char err[200] = "";
+    struct machine_config cfg = { .ram = 4080ull << 20, .max_ram_below_4g = 4ull << 30 };
+    EXPECT(t, machine_new_board_config(&cfg, err, sizeof err) == NULL);
+    EXPECT(t, strstr(err, "max-ram-below-4g") != NULL);
+    cfg.max_ram_below_4g = (2ull << 30) + 1;   /* not page-aligned */
+    cfg.ram = 4ull << 30;
+    EXPECT(t, machine_new_board_config(&cfg, err, sizeof err) == NULL);
 }
 
 static void memmap_rejects_bad_sizes(struct tcase *t)
@@ -282,6 +402,11 @@ static void debugexit_status_is_value_shifted_or_one(struct tcase *t)
 
 static void exit_status_per_ending(struct tcase *t)
 {
+    {
+        struct machine r = { 0 };
+        machine_request_exit(&r, MEXIT_RESET, 0);
+        EXPECT_EQ(t, machine_exit_status(&r), 0);
+    }
     struct machine m = { 0 };
     EXPECT_EQ(t, machine_exit_status(&m), 2);
     machine_request_exit(&m, MEXIT_TRIPLE, 0);
@@ -328,6 +453,7 @@ static void standard_devices_are_on_the_bus(struct tcase *t)
     machine_free_board(m);
     m = board(2 << 20, false);
     EXPECT(t, !m->com1 && m->bus.nports == 0);
+    EXPECT(t, m->trace == stderr);
     machine_free_board(m);
 }
 
@@ -352,6 +478,9 @@ int main(void)
         TEST(bus_finds_mmio_ranges),
         TEST(memmap_small_machine),
         TEST(memmap_ram_above_3_5g_moves_to_4g),
+        TEST(memmap_split_rules_of_pc_and_q35),
+        TEST(memmap_is_qemus_for_pc_and_q35),
+        TEST(memmap_refuses_ram_over_the_ioapic),
         TEST(memmap_rejects_bad_sizes),
         TEST(phys_ram_is_little_endian),
         TEST(phys_vga_window_is_a_hole),
