@@ -6,10 +6,12 @@
 #   bochs bochsbios vgabios  Bochs with VMX: runs hv and the VMX tests
 #   grub-pc-bin grub-common xorriso mtools  GRUB ISOs for Bochs
 #   libzydis-dev     decoder oracle for the decoder tests
+#   gcc-multilib     32-bit test kernels (hv's external-kernel tests)
 set -u
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in qemu-system-x86 bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools libzydis-dev; do
+for p in qemu-system-x86 bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools libzydis-dev \
+         gcc-multilib; do
     have "$p" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
