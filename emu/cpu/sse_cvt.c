@@ -55,44 +55,38 @@ void op_cvtpi2pd(struct cpu *c, const struct insn *i)
     rip_advance(c, i);
 }
 
-/* "CVTPS2PI"/"CVTTPS2PI mm, xmm/m64": always an MMX transition. */
-static void ps2pi(struct cpu *c, const struct insn *i, int truncate)
+/* "CVTPS2PI"/"CVTTPS2PI mm, xmm/m64" (fmt FP32) and "CVTPD2PI"/"CVTTPD2PI
+ * mm, xmm/m128" (fmt FP64, aligned): two elements to dwords; always an MMX
+ * transition. */
+static void p2pi(struct cpu *c, const struct insn *i, int fmt, int truncate)
 {
     sse_check(c);
     x87_pending_check(c);
-    uint64_t v = xmm_src64(c, i);
+    uint64_t a0, a1;
+    if (fmt == FP32) {
+        uint64_t v = xmm_src64(c, i);
+        a0 = (uint32_t)v;
+        a1 = v >> 32;
+    } else {
+        union xmm s;
+        xmm_src(c, i, &s, 1);
+        a0 = s.q[0];
+        a1 = s.q[1];
+    }
     struct fpst st;
     fpst_init(&st, c->mxcsr);
-    uint64_t lo = fp_to_int(&st, FP32, (uint32_t)v, 32, truncate);
-    uint64_t hi = fp_to_int(&st, FP32, v >> 32, 32, truncate);
+    uint64_t lo = fp_to_int(&st, fmt, a0, 32, truncate);
+    uint64_t hi = fp_to_int(&st, fmt, a1, 32, truncate);
     sse_fp_commit(c, &st);
     mm_set(c, i->reg, lo | (hi << 32));
     mmx_enter(c);
     rip_advance(c, i);
 }
 
-void op_cvtps2pi(struct cpu *c, const struct insn *i) { ps2pi(c, i, 0); }
-void op_cvttps2pi(struct cpu *c, const struct insn *i) { ps2pi(c, i, 1); }
-
-/* "CVTPD2PI"/"CVTTPD2PI mm, xmm/m128" (aligned). */
-static void pd2pi(struct cpu *c, const struct insn *i, int truncate)
-{
-    sse_check(c);
-    x87_pending_check(c);
-    union xmm s;
-    xmm_src(c, i, &s, 1);
-    struct fpst st;
-    fpst_init(&st, c->mxcsr);
-    uint64_t lo = fp_to_int(&st, FP64, s.q[0], 32, truncate);
-    uint64_t hi = fp_to_int(&st, FP64, s.q[1], 32, truncate);
-    sse_fp_commit(c, &st);
-    mm_set(c, i->reg, lo | (hi << 32));
-    mmx_enter(c);
-    rip_advance(c, i);
-}
-
-void op_cvtpd2pi(struct cpu *c, const struct insn *i) { pd2pi(c, i, 0); }
-void op_cvttpd2pi(struct cpu *c, const struct insn *i) { pd2pi(c, i, 1); }
+void op_cvtps2pi(struct cpu *c, const struct insn *i) { p2pi(c, i, FP32, 0); }
+void op_cvttps2pi(struct cpu *c, const struct insn *i) { p2pi(c, i, FP32, 1); }
+void op_cvtpd2pi(struct cpu *c, const struct insn *i) { p2pi(c, i, FP64, 0); }
+void op_cvttpd2pi(struct cpu *c, const struct insn *i) { p2pi(c, i, FP64, 1); }
 
 /* ---- general-purpose register <-> scalar ---- */
 
@@ -170,30 +164,10 @@ void op_cvtpd2ps(struct cpu *c, const struct insn *i)
 }
 
 /* "CVTSS2SD xmm, xmm/m32": bits 127:64 kept. */
-void op_cvtss2sd(struct cpu *c, const struct insn *i)
-{
-    sse_check(c);
-    uint32_t a = xmm_src32(c, i);
-    struct fpst st;
-    fpst_init(&st, c->mxcsr);
-    uint64_t r = fp_convert(&st, FP32, a);
-    sse_fp_commit(c, &st);
-    xreg(c, i->reg)->q[0] = r;
-    rip_advance(c, i);
-}
+void op_cvtss2sd(struct cpu *c, const struct insn *i) { sse_scalar_op(c, i, FP32, FP64, fp_convert); }
 
 /* "CVTSD2SS xmm, xmm/m64": bits 127:32 kept. */
-void op_cvtsd2ss(struct cpu *c, const struct insn *i)
-{
-    sse_check(c);
-    uint64_t a = xmm_src64(c, i);
-    struct fpst st;
-    fpst_init(&st, c->mxcsr);
-    uint32_t r = (uint32_t)fp_convert(&st, FP64, a);
-    sse_fp_commit(c, &st);
-    xreg(c, i->reg)->d[0] = r;
-    rip_advance(c, i);
-}
+void op_cvtsd2ss(struct cpu *c, const struct insn *i) { sse_scalar_op(c, i, FP64, FP32, fp_convert); }
 
 /* ---- packed dwords <-> packed single/double ---- */
 

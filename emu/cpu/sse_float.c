@@ -84,29 +84,24 @@ static void sqrt_packed(struct cpu *c, const struct insn *i, int fmt)
 void op_sqrtps(struct cpu *c, const struct insn *i) { sqrt_packed(c, i, FP32); }
 void op_sqrtpd(struct cpu *c, const struct insn *i) { sqrt_packed(c, i, FP64); }
 
-void op_sqrtss(struct cpu *c, const struct insn *i)
+void sse_scalar_op(struct cpu *c, const struct insn *i, int from, int to,
+                   uint64_t (*fn)(struct fpst *st, int fmt, uint64_t a))
 {
     sse_check(c);
-    uint32_t a = xmm_src32(c, i);
+    uint64_t a = from == FP32 ? xmm_src32(c, i) : xmm_src64(c, i);
     struct fpst st;
     fpst_init(&st, c->mxcsr);
-    uint32_t r = (uint32_t)fp_sqrt(&st, FP32, a);
+    uint64_t r = fn(&st, from, a);
     sse_fp_commit(c, &st);
-    xreg(c, i->reg)->d[0] = r;
+    if (to == FP32)
+        xreg(c, i->reg)->d[0] = (uint32_t)r;
+    else
+        xreg(c, i->reg)->q[0] = r;
     rip_advance(c, i);
 }
 
-void op_sqrtsd(struct cpu *c, const struct insn *i)
-{
-    sse_check(c);
-    uint64_t a = xmm_src64(c, i);
-    struct fpst st;
-    fpst_init(&st, c->mxcsr);
-    uint64_t r = fp_sqrt(&st, FP64, a);
-    sse_fp_commit(c, &st);
-    xreg(c, i->reg)->q[0] = r;
-    rip_advance(c, i);
-}
+void op_sqrtss(struct cpu *c, const struct insn *i) { sse_scalar_op(c, i, FP32, FP32, fp_sqrt); }
+void op_sqrtsd(struct cpu *c, const struct insn *i) { sse_scalar_op(c, i, FP64, FP64, fp_sqrt); }
 
 /* "RCPPS"/"RSQRTPS"/"RCPSS"/"RSQRTSS": no SIMD floating-point exceptions. */
 static void approx_packed(struct cpu *c, const struct insn *i, uint32_t (*fn)(uint32_t))

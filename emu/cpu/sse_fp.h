@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct cpu;
+struct insn;
 
 enum fp_fmt { FP32, FP64 };
 enum fp_rel { REL_LT, REL_EQ, REL_GT, REL_UN };
@@ -46,5 +47,13 @@ uint32_t fp_rsqrt32(uint32_t a);
 /* Set the flags in MXCSR and raise #XM (CR4.OSXMMEXCPT = 1) or #UD for
  * an unmasked exception; returns only when the result may be written. */
 void sse_fp_commit(struct cpu *c, const struct fpst *st);
+
+/* A one-source scalar instruction (sse_float.c): fn(st, from, source) on
+ * the W operand's low element (xmm/m32 for FP32, xmm/m64 for FP64), then,
+ * unless #XM/#UD, the low FP32/FP64 element of the destination set to the
+ * result (in the format `to`) and the rest kept. SQRTSS/SQRTSD,
+ * CVTSS2SD/CVTSD2SS. */
+void sse_scalar_op(struct cpu *c, const struct insn *i, int from, int to,
+                   uint64_t (*fn)(struct fpst *st, int fmt, uint64_t a));
 
 #endif

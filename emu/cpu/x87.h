@@ -174,6 +174,16 @@ bool x87_host_ok(void);
  * was a denormal in its source format (an m32/m64 denormal is a normal
  * extended value). */
 struct xout x87_binop(enum xop op, struct fx80 a, struct fx80 b, bool da, bool db, uint16_t fcw);
+/* ST(0) = fn(ST(0), FCW) with the stack-underflow and exception rules of a
+ * one-operand instruction, then RIP; the whole of FSQRT, FRNDINT, F2XM1. */
+void x87_unary_st0(struct cpu *c, const struct insn *i, struct xout (*fn)(struct fx80 v, uint16_t fcw));
+
+/* ---- x87_load.c ---- */
+/* The end of a store of ST(0) (FIST/FISTP, FST/FSTP m32fp/m64fp):
+ * bits (size bytes) to [off] unless exc holds an unmasked exception that
+ * blocks it, then the pointers, FSW, the pop when pop, and RIP. */
+void x87_store_st0(struct cpu *c, const struct insn *i, uint64_t off, int size, uint64_t bits, unsigned exc,
+                   bool up, bool pop);
 
 /* ---- x87_stack.c: stack, tags, exceptions, pointers ---- */
 static inline int x87_top(const struct cpu *c)

@@ -228,7 +228,10 @@ void op_farith_stip(struct cpu *c, const struct insn *i)
     arith_reg(c, i, i->rm & 7, 0, k >= AR_SUB ? k ^ 1 : k, true);
 }
 
-void op_fsqrt(struct cpu *c, const struct insn *i)
+/* An operation on ST(0) whose result replaces it (FSQRT, FRNDINT, F2XM1):
+ * #IS when ST(0) is empty, else fn(ST(0), FCW) unless an unmasked
+ * exception suppresses the result. */
+void x87_unary_st0(struct cpu *c, const struct insn *i, struct xout (*fn)(struct fx80 v, uint16_t fcw))
 {
     x87_start(c, true);
     x87_note(c, i);
@@ -236,9 +239,19 @@ void op_fsqrt(struct cpu *c, const struct insn *i)
         if (x87_underflow(c))
             x87_set(c, 0, FX80_INDEFINITE);
     } else {
-        struct xout o = x87_binop(XOP_SQRT, x87_get(c, 0), x87_get(c, 0), false, false, c->fpu.fcw);
+        struct xout o = fn(x87_get(c, 0), c->fpu.fcw);
         if (!x87_signal(c, o.exc, o.up, false))
             x87_set(c, 0, o.v);
     }
     rip_advance(c, i);
+}
+
+static struct xout sqrt_of(struct fx80 v, uint16_t fcw)
+{
+    return x87_binop(XOP_SQRT, v, v, false, false, fcw);
+}
+
+void op_fsqrt(struct cpu *c, const struct insn *i)
+{
+    x87_unary_st0(c, i, sqrt_of);
 }

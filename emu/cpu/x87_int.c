@@ -78,14 +78,7 @@ static void fist(struct cpu *c, const struct insn *i, int size, bool pop)
     } else {
         bits = to_int(x87_get(c, 0), size, x87_rc(c), &exc, &up);
     }
-    bool blocked = x87_blocks(c, exc, true);
-    if (!blocked)
-        mem_write(c, i->seg, off, size, bits);
-    x87_note(c, i);
-    x87_signal(c, exc, up, true);
-    if (!blocked && pop)
-        x87_pop(c);
-    rip_advance(c, i);
+    x87_store_st0(c, i, off, size, bits, exc, up, pop);
 }
 
 /* DF /2 FIST m16int, DF /3 FISTP m16int. */

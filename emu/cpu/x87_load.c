@@ -65,6 +65,20 @@ void op_fld_m80fp(struct cpu *c, const struct insn *i)
     push_value(c, i, v, 0);
 }
 
+/* Shared by FST/FSTP (below) and FIST/FISTP (x87_int.c). */
+void x87_store_st0(struct cpu *c, const struct insn *i, uint64_t off, int size, uint64_t bits, unsigned exc,
+                   bool up, bool pop)
+{
+    bool blocked = x87_blocks(c, exc, true);
+    if (!blocked)
+        mem_write(c, i->seg, off, size, bits);
+    x87_note(c, i);
+    x87_signal(c, exc, up, true);
+    if (!blocked && pop)
+        x87_pop(c);
+    rip_advance(c, i);
+}
+
 /* SDM "FST/FSTP" to m32fp/m64fp: rounded to the destination; with an
  * empty ST(0) the masked response stores the indefinite. Memory is written
  * before anything else changes, so a fault leaves the FPU as it was. */
@@ -83,14 +97,7 @@ static void fst_ieee(struct cpu *c, const struct insn *i, int size)
     } else {
         bits = fx80_to_f64(x87_get(c, 0), c->fpu.fcw, &exc, &up);
     }
-    bool blocked = x87_blocks(c, exc, true);
-    if (!blocked)
-        mem_write(c, i->seg, off, size, bits);
-    x87_note(c, i);
-    x87_signal(c, exc, up, true);
-    if (!blocked && pop)
-        x87_pop(c);
-    rip_advance(c, i);
+    x87_store_st0(c, i, off, size, bits, exc, up, pop);
 }
 
 void op_fst_m32fp(struct cpu *c, const struct insn *i)

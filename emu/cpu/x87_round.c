@@ -227,15 +227,5 @@ static struct xout frndint(struct fx80 v, uint16_t fcw)
 
 void op_frndint(struct cpu *c, const struct insn *i)
 {
-    x87_start(c, true);
-    x87_note(c, i);
-    if (x87_empty(c, 0)) {
-        if (x87_underflow(c))
-            x87_set(c, 0, FX80_INDEFINITE);
-    } else {
-        struct xout o = frndint(x87_get(c, 0), c->fpu.fcw);
-        if (!x87_signal(c, o.exc, o.up, false))
-            x87_set(c, 0, o.v);
-    }
-    rip_advance(c, i);
+    x87_unary_st0(c, i, frndint);
 }

@@ -180,17 +180,7 @@ static struct xout f2xm1(struct fx80 a, uint16_t fcw)
 
 void op_f2xm1(struct cpu *c, const struct insn *i)
 {
-    x87_start(c, true);
-    x87_note(c, i);
-    if (x87_empty(c, 0)) {
-        if (x87_underflow(c))
-            x87_set(c, 0, FX80_INDEFINITE);
-    } else {
-        struct xout o = f2xm1(x87_get(c, 0), c->fpu.fcw);
-        if (!x87_signal(c, o.exc, o.up, false))
-            x87_set(c, 0, o.v);
-    }
-    rip_advance(c, i);
+    x87_unary_st0(c, i, f2xm1);
 }
 
 /* Two-operand functions of ST(1), ST(0): the result replaces ST(1) and the

@@ -387,7 +387,17 @@ static void test_bits(void)
         reportf((r & 0xffff) == 16 && (f & CF), "tzcnt-zero", "%lu f 0x%lx", r, f);
         asm(FLAGS_IN "tzcntq %[s], %[r]" FLAGS_OUT : [r] "=r"(r), [f] "+r"(f) : [s] "r"(1ull) : "cc");
         reportf(r == 0 && (f & ZF), "tzcnt-result-zero-zf", "%lu f 0x%lx", r, f);
-    } else report_skip("tzcnt", "CPUID.7:EBX.BMI1 is 0");
+    } else {
+        /* Without BMI1, F3 0F BC is BSF with an ignored REP prefix — SDM
+         * "TZCNT" (Operation on processors without BMI1): a zero source
+         * sets ZF and leaves the destination alone. */
+        f = RFLAGS_FIXED1;
+        asm(FLAGS_IN "tzcntq %[s], %[r]" FLAGS_OUT : [r] "=r"(r), [f] "+r"(f) : [s] "r"(0x100ull) : "cc");
+        reportf(r == 8 && !(f & ZF), "tzcnt-without-bmi1-is-bsf", "%lu f 0x%lx", r, f);
+        r = 0x1234;
+        asm(FLAGS_IN "tzcntq %[s], %[r]" FLAGS_OUT : [r] "+r"(r), [f] "+r"(f) : [s] "r"(0ull) : "cc");
+        reportf(r == 0x1234 && (f & ZF), "tzcnt-without-bmi1-zero-source", "%lu f 0x%lx", r, f);
+    }
 }
 
 /* ---- CMPXCHG, CMPXCHG8B/16B, XADD, XCHG, BSWAP. */

@@ -291,7 +291,11 @@ static void test_umip(void)
     int v = run_user(u_sgdt, 0);
     reportf(v == USER_RET_VECTOR, "sgdt-cpl3-without-umip", "vector %d", v);
     if (!cpu_has(7, 0, 2, CPUID_7_ECX_UMIP)) {
-        report_skip("umip", "CPUID.7:ECX.UMIP is 0");
+        /* Without UMIP, CR4 bit 11 is reserved: setting it is #GP(0) — SDM
+         * "MOV—Move to/from Control Registers". */
+        uint64_t cr4 = read_cr4() | CR4_UMIP;
+        asm volatile(ASM_TRY_INSN("mov %0, %%cr4") :: "r"(cr4) : "memory");
+        expect_exception("umip-unsupported-cr4-bit-gp", EXC_GP, 0, try_start);
         return;
     }
     write_cr4(read_cr4() | CR4_UMIP);

@@ -10,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
-#include "machine/machine.h"
+#include "cpu_harness.h"
 #include "test_check.h"
-#include "x86/paging.h"
 
 #define PT     0x100000ull   /* PML4, PDPT, PD, PT */
 #define CODE   0x10000ull
@@ -23,59 +21,28 @@
 #define FUZZ   3000      /* random cases per instruction (-DFUZZ=N for more) */
 #endif
 
-static struct machine *m;
-static struct cpu *c;
+/* ---- machine, paging and running code (cpu_harness.h) ---- */
 
-/* ---- machine, paging and running code ---- */
-
-static void put(uint64_t pa, const void *p, size_t n) { phys_copy_in(m, pa, p, n); }
-static void get(uint64_t pa, void *p, size_t n) { phys_copy_out(m, pa, p, n); }
-
+/* Beyond harness_map_low: PD entry 1 points at a page table mapping XPAGE
+ * with 4-KiB pages, all but XPAGE + 0x1000. */
 static void build_tables(void)
 {
-    static uint64_t pml4[512], pdpt[512], pd[512], pt[512];
-    memset(pml4, 0, sizeof pml4);
-    memset(pdpt, 0, sizeof pdpt);
-    pml4[0] = (PT + 0x1000) | PTE_P | PTE_W | PTE_U;
-    pdpt[0] = (PT + 0x2000) | PTE_P | PTE_W | PTE_U;
-    for (uint64_t k = 0; k < 512; k++)
-        pd[k] = k < 32 ? (k << 21) | PTE_P | PTE_W | PTE_U | PTE_PS : 0;
-    pd[1] = (PT + 0x3000) | PTE_P | PTE_W | PTE_U;
+    static uint64_t pt[512];
+    uint64_t pd1 = (PT + 0x3000) | PTE_P | PTE_W | PTE_U;
     for (uint64_t k = 0; k < 512; k++)
         pt[k] = (XPAGE + (k << 12)) | PTE_P | PTE_W | PTE_U;
     pt[1] = 0;
-    put(PT, pml4, sizeof pml4);
-    put(PT + 0x1000, pdpt, sizeof pdpt);
-    put(PT + 0x2000, pd, sizeof pd);
+    put(PT + 0x2000 + 8, &pd1, sizeof pd1);
     put(PT + 0x3000, pt, sizeof pt);
 }
 
 static void fresh_cpu(void)
 {
-    cpu_reset(c);
+    harness_reset_long64(PT);
     build_tables();
-    cpu_set_long64(c, PT);
-    c->stop_on_exception = true;
-    c->r[R_SP] = 0x9000;
 }
 
-/* Runs code followed by HLT; returns -1 when HLT is reached, else the
- * exception vector (RIP then points at the faulting instruction). */
-static int run(const uint8_t *code, size_t n)
-{
-    uint8_t buf[64];
-    memcpy(buf, code, n);
-    buf[n] = 0xf4;
-    put(CODE, buf, n + 1);
-    c->rip = CODE;
-    c->halted = false;
-    c->stopped_vector = -1;
-    enum cpu_stop st = cpu_run(c, c->icount + 64);
-    if (st == STOP_EXCEPTION)
-        return c->stopped_vector;
-    return st == STOP_HLT ? -1 : -2;
-}
-#define RUN(...) run((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+static int run(const uint8_t *code, size_t n) { return harness_run(CODE, code, n, 64); }
 
 /* ---- random values with the interesting cases over-represented ---- */
 
@@ -1464,13 +1431,8 @@ static void legacy_mode_forms(struct tcase *t)
 
 int main(void)
 {
-    char err[200];
-    m = machine_new(64 << 20, 1, false, err, sizeof err);
-    if (!m) {
-        printf("FAIL test_sse: machine_new: %s\n", err);
+    if (!harness_open("test_sse"))
         return 1;
-    }
-    c = m->cpu[0];
     static const struct test tests[] = {
         TEST(fp_matches_host),
         TEST(cvt_gpr_matches_host),

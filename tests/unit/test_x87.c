@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
-#include "machine/machine.h"
+#include "cpu_harness.h"
 #include "test_check.h"
-#include "x86/paging.h"
 
 #define PT    0x100000ull    /* PML4, PDPT, PD */
 #define CODE  0x10000ull
@@ -37,58 +35,18 @@
 #define BB 0x8000u
 #define EXC 0x3fu
 
-static struct machine *m;
-static struct cpu *c;
-
-/* ---- machine, paging and running code ---- */
-
-static void put(uint64_t pa, const void *p, size_t n) { phys_copy_in(m, pa, p, n); }
-static void get(uint64_t pa, void *p, size_t n) { phys_copy_out(m, pa, p, n); }
-
-static void build_tables(void)
-{
-    static uint64_t pml4[512], pdpt[512], pd[512];
-    memset(pml4, 0, sizeof pml4);
-    memset(pdpt, 0, sizeof pdpt);
-    pml4[0] = (PT + 0x1000) | PTE_P | PTE_W | PTE_U;
-    pdpt[0] = (PT + 0x2000) | PTE_P | PTE_W | PTE_U;
-    for (uint64_t k = 0; k < 512; k++)
-        pd[k] = k < 32 ? (k << 21) | PTE_P | PTE_W | PTE_U | PTE_PS : 0;
-    put(PT, pml4, sizeof pml4);
-    put(PT + 0x1000, pdpt, sizeof pdpt);
-    put(PT + 0x2000, pd, sizeof pd);
-}
+/* ---- machine, paging and running code (cpu_harness.h) ---- */
 
 /* 64-bit mode, CR0.NE = 1, the FPU as FNINIT leaves it. */
 static void fresh_cpu(void)
 {
-    cpu_reset(c);
-    build_tables();
-    cpu_set_long64(c, PT);
-    c->stop_on_exception = true;
-    c->r[R_SP] = 0x9000;
+    harness_reset_long64(PT);
     c->r[R_BX] = DATA;
     memset(&c->fpu, 0, sizeof c->fpu);
     c->fpu.fcw = 0x037f;
 }
 
-/* Runs code followed by HLT; returns -1 when HLT is reached, else the
- * exception vector (RIP then points at the faulting instruction). */
-static int run(const uint8_t *code, size_t n)
-{
-    uint8_t buf[128];
-    memcpy(buf, code, n);
-    buf[n] = 0xf4;
-    put(CODE, buf, n + 1);
-    c->rip = CODE;
-    c->halted = false;
-    c->stopped_vector = -1;
-    enum cpu_stop st = cpu_run(c, c->icount + 20000);
-    if (st == STOP_EXCEPTION)
-        return c->stopped_vector;
-    return st == STOP_HLT ? -1 : -2;
-}
-#define RUN(...) run((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+static int run(const uint8_t *code, size_t n) { return harness_run(CODE, code, n, 20000); }
 
 /* [rbx + 16 k] as ModRM (mod = 01, rm = RBX) + disp8 for ModRM.reg r. */
 #define M(r, k) (uint8_t)(0x43 | ((r) << 3)), (uint8_t)(16 * (k))
@@ -1295,13 +1253,8 @@ static const struct test tests[] = {
 
 int main(void)
 {
-    char err[200];
-    m = machine_new(64 << 20, 1, false, err, sizeof err);
-    if (!m) {
-        printf("FAIL test_x87: machine_new: %s\n", err);
+    if (!harness_open("test_x87"))
         return 1;
-    }
-    c = m->cpu[0];
     int st = RUN_TESTS(tests);
     machine_free(m);
     return st;
