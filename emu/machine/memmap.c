@@ -43,6 +43,30 @@ uint64_t memmap_below_4g(enum machine_type type, uint64_t ram, uint64_t max_belo
     return ram >= lowmem ? lowmem : ram;
 }
 
+/* Guest RAM: one anonymous mapping, aligned to 2 MiB and marked for
+ * transparent huge pages where the host has them, so that guest accesses
+ * spread over many pages do not also miss in the host's TLB. */
+#define RAM_ALIGN (2ull << 20)
+
+static void *ram_map(uint64_t ram)
+{
+    uint64_t len = ram + RAM_ALIGN;
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uint8_t *start = (uint8_t *)(((uintptr_t)p + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1));
+    if (start > p)
+        munmap(p, (size_t)(start - p));
+    uint8_t *end = start + ram, *map_end = p + len;
+    if (map_end > end)
+        munmap(end, (size_t)(map_end - end));
+#ifdef MADV_HUGEPAGE
+    madvise(start, ram, MADV_HUGEPAGE);
+#endif
+    return start;
+}
+
 bool memmap_init(struct machine *m, uint64_t ram, uint64_t max_below, char *err, size_t errlen)
 {
     if (ram == 0 || ram > MEM_MAX_RAM) {
@@ -61,9 +85,8 @@ bool memmap_init(struct machine *m, uint64_t ram, uint64_t max_below, char *err,
                  "(lower max-ram-below-4g)", (unsigned long long)(below >> 20), MEM_LOW_LIMIT);
         return false;
     }
-    void *p = mmap(NULL, ram, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
+    void *p = ram_map(ram);
+    if (!p) {
         snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM",
                  (unsigned long long)(ram >> 20));
         return false;
