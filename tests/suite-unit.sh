@@ -27,7 +27,7 @@ done
 # ---- build/vtx on the command line ----
 cli_tests=(cli_missing_file cli_not_multiboot cli_unknown_option cli_bad_memory_size
            cli_bad_smp cli_image_larger_than_ram cli_help cli_boots_to_debug_exit
-           cli_halt_with_nothing_pending cli_kvm_refused cli_gdb_refused
+           cli_halt_with_nothing_pending cli_triple_fault cli_kvm_refused cli_gdb_refused
            cli_bad_debug_exit_size cli_debug_exit_port_taken cli_unwritable_pidfile
            cli_reset_kbc cli_reset_cf9 cli_reset_port92 cli_debug_exit_default_iobase
            cli_debugcon_to_file cli_serial_to_file cli_serial_none cli_trace_file_and_pidfile)
@@ -103,6 +103,19 @@ if [ "$st" -eq 4 ] && grep -q '^vtx: all CPUs halted with nothing pending at RIP
     echo "PASS cli_halt_with_nothing_pending"
 else
     echo "FAIL cli_halt_with_nothing_pending: status $st (expected 4), stderr '$(head -c 200 "$tmp/err")'"
+fi
+
+# A triple fault: the IDT is loaded with limit 0, so INT3 faults (#GP),
+# delivering #GP faults again (#DF), and delivering #DF faults once more.
+# The code starts at 0x100020: lidt [0x100030] (six zero bytes after the
+# code: limit 0, base 0); int3; hlt.
+mkimage "$tmp/triple" "0f011d 30001000 cc f4 00000000 00000000 00000000 0000000000"
+timeout 20 "$vtx" "$tmp/triple" >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+if [ "$st" -eq 3 ] && grep -q '^vtx: triple fault at rip .*#GP, then #GP while delivering it (double fault), then #GP while delivering the #DF' "$tmp/err"; then
+    echo "PASS cli_triple_fault"
+else
+    echo "FAIL cli_triple_fault: status $st (expected 3), stderr '$(head -c 300 "$tmp/err")'"
 fi
 
 expect_error cli_kvm_refused -enable-kvm "$tmp/ok"
