@@ -1,6 +1,7 @@
 /* The board: the machine struct with its RAM, memory map, buses and the
- * standard devices (COM1, isa-debug-exit at 0xf4, the shutdown port, port
- * 0x92, the keyboard controller, the reset control register) plus the
+ * standard devices (the 8259 PIC pair, the 8254 PIT, the RTC/CMOS, COM1 on
+ * IRQ 4, isa-debug-exit at 0xf4, the shutdown port, port 0x92, the
+ * keyboard controller, the reset control register) plus the
  * debug-exit and debug-console devices the command line asks for, without
  * CPUs. machine.c adds the CPUs. */
 #include "machine.h"
@@ -9,9 +10,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "dev/cmos.h"
 #include "dev/debugcon.h"
 #include "dev/debugexit.h"
 #include "dev/i8042.h"
+#include "dev/pic8259.h"
+#include "dev/pit8254.h"
 #include "dev/port92.h"
 #include "dev/resetctl.h"
 #include "dev/shutdown.h"
@@ -27,6 +31,11 @@ int machine_stdin_fd(void)
     return STDIN_FILENO;
 }
 
+static void com1_irq(void *ctx, bool level)
+{
+    pic_set_irq(ctx, COM1_IRQ, level);
+}
+
 static bool add_com1(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     if (cfg->no_com1)
@@ -36,6 +45,8 @@ static bool add_com1(struct machine *m, const struct machine_config *cfg, char *
         snprintf(err, errlen, "cannot create COM1");
         return false;
     }
+    m->com1->irq = com1_irq;
+    m->com1->irq_ctx = m->pic;
     return true;
 }
 
@@ -97,8 +108,23 @@ static bool add_reset_devices(struct machine *m)
     return m->port92 && m->kbc && m->resetctl;
 }
 
+/* The legacy interrupt and timer path: PIC pair, PIT on IRQ 0, RTC on IRQ 8. */
+static bool add_timers(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    m->pic = pic_new(m);
+    m->pit = m->pic ? pit_new(m, m->pic) : NULL;
+    m->cmos = m->pit ? cmos_new(m, m->pic, cfg->ncpu) : NULL;
+    if (!m->cmos) {
+        snprintf(err, errlen, "cannot create the PIC, PIT and RTC");
+        return false;
+    }
+    return true;
+}
+
 static bool add_devices(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
+    if (!add_timers(m, cfg, err, errlen))
+        return false;
     if (!add_com1(m, cfg, err, errlen))
         return false;
     m->debugexit = debugexit_new(m, DEBUGEXIT_BASE, DEBUGEXIT_SIZE);
@@ -155,6 +181,9 @@ void machine_free_board(struct machine *m)
     port92_free(m->port92);
     i8042_free(m->kbc);
     resetctl_free(m->resetctl);
+    cmos_free(m->cmos);
+    pit_free(m->pit);
+    pic_free(m->pic);
     memmap_free(m);
     free(m);
 }

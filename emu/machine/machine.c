@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "dev/pic8259.h"
 
 static bool add_cpus(struct machine *m, int ncpu, char *err, size_t errlen)
 {
@@ -38,6 +39,8 @@ struct machine *machine_new_config(const struct machine_config *cfg, char *err, 
         machine_free(m);
         return NULL;
     }
+    if (m->pic)
+        pic_connect_cpu(m->pic);   /* INT and INTA go to the BSP */
     return m;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "bus.h"
+#include "clock.h"
 
 struct cpu;
 struct chardev;
@@ -18,6 +19,9 @@ struct shutdown_port;
 struct port92;
 struct i8042;
 struct resetctl;
+struct pic8259;
+struct pit8254;
+struct cmos;
 
 #define MACHINE_MAX_CPUS 8
 #define MACHINE_MAX_EXITS 8        /* -device isa-debug-exit beyond the one at 0xf4 */
@@ -77,6 +81,7 @@ struct machine {
     uint64_t ram_below_4g;    /* RAM mapped at [0, ram_below_4g); the rest from 4 GiB */
     enum machine_type type;
     struct bus bus;
+    struct vclock clock;      /* machine time and timer events (clock.h) */
 
     struct cpu *cpu[MACHINE_MAX_CPUS];
     int ncpu;
@@ -102,6 +107,9 @@ struct machine {
     struct port92 *port92;
     struct i8042 *kbc;
     struct resetctl *resetctl;
+    struct pic8259 *pic;      /* the 8259 pair; its INT drives CPU 0 */
+    struct pit8254 *pit;      /* the 8254 timer and port 0x61 */
+    struct cmos *cmos;        /* the RTC and CMOS RAM */
     /* Devices asked for on the command line. */
     struct debugexit *exits[MACHINE_MAX_EXITS];
     int nexits;
