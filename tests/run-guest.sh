@@ -25,6 +25,12 @@ multiboot)
 demo)
     need_summary=0
     ;;
+platform)
+    set -- -device pc-testdev "$@"
+    ;;
+apic)
+    set -- -smp 2 "$@"
+    ;;
 esac
 
 args=(-nodefaults -nographic -serial stdio

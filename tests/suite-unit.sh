@@ -30,7 +30,8 @@ cli_tests=(cli_missing_file cli_not_multiboot cli_unknown_option cli_bad_memory_
            cli_halt_with_nothing_pending cli_triple_fault cli_kvm_refused cli_gdb_refused
            cli_bad_debug_exit_size cli_debug_exit_port_taken cli_unwritable_pidfile
            cli_reset_kbc cli_reset_cf9 cli_reset_port92 cli_debug_exit_default_iobase
-           cli_debugcon_to_file cli_serial_to_file cli_serial_none cli_trace_file_and_pidfile)
+           cli_debugcon_to_file cli_serial_to_file cli_serial_none cli_trace_file_and_pidfile
+           cli_acpi_poweroff)
 # VTX=path checks another binary (e.g. a sanitizer build) instead.
 vtx=${VTX:-$O/vtx}
 if [ -z "${VTX:-}" ] && ! "${MAKE[@]}" "$vtx" >"$tmp/build.log" 2>&1; then
@@ -187,4 +188,21 @@ if [ "$st" -eq 33 ] && [ -f "$tmp/trace.log" ] && [ ! -e "$tmp/vtx.pid" ]; then
     echo "PASS cli_trace_file_and_pidfile"
 else
     echo "FAIL cli_trace_file_and_pidfile: status $st, trace file $([ -f "$tmp/trace.log" ] && echo made || echo missing), pidfile $([ -e "$tmp/vtx.pid" ] && echo left || echo removed)"
+fi
+
+# ACPI power-off (tests/guest/platform.c with "poweroff": its checks, then
+# SLP_TYP=S5|SLP_EN to PM1a_CNT) ends vtx with status 0, as QEMU with
+# -no-reboot; tests/run-guest.sh wants status 1, so it is checked here.
+if [ ! -f "$O/guest/platform.elf" ]; then
+    echo "SKIP cli_acpi_poweroff: $O/guest/platform.elf not built"
+else
+    timeout 30 "$vtx" -nodefaults -nographic -serial stdio -device pc-testdev -no-reboot -m 128 \
+        -kernel "$O/guest/platform.elf" -append poweroff >"$tmp/out" 2>"$tmp/err" </dev/null
+    st=$?
+    if [ "$st" -eq 0 ] && grep -q '^powering off' "$tmp/out" && ! grep -q '^FAIL' "$tmp/out" &&
+       [ ! -s "$tmp/err" ]; then
+        echo "PASS cli_acpi_poweroff"
+    else
+        echo "FAIL cli_acpi_poweroff: status $st (expected 0), $(grep -m 3 '^FAIL' "$tmp/out" | tr '\n' ' ') $(head -c 200 "$tmp/err")"
+    fi
 fi

@@ -16,6 +16,7 @@
 struct machine;
 struct insn;
 struct codecache;
+struct lapic;
 
 enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI,
        R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15 };
@@ -174,6 +175,7 @@ struct cpu {
 
     struct machine *m;
     int index;                /* CPU number */
+    struct lapic *lapic;      /* its local APIC (emu/dev/lapic.c); NULL without devices */
 };
 
 #define DBG_UNIMP 1u

@@ -186,7 +186,11 @@ enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
         }
         if (c->icount >= until)
             return STOP_BUDGET;
-        if (c->rflags & (RFLAGS_TF | RFLAGS_RF))
+        /* An interrupt or NMI waits for the STI / MOV SS shadow to end:
+         * run the shadowed instruction alone, then look again. */
+        if ((c->intr_line || c->nmi_pending) && c->icount < c->shadow_until)
+            run_single_step(c);
+        else if (c->rflags & (RFLAGS_TF | RFLAGS_RF))
             run_single_step(c);
         else
             run_block(c, until);

@@ -4,6 +4,7 @@
 #include "ops.h"
 #include "sysreg.h"
 #include "x86/msr.h"
+#include "dev/lapic.h"
 
 /* Returns false to raise #GP(0). */
 typedef bool (*msr_rd_fn)(struct cpu *c, uint64_t *v);
@@ -20,14 +21,39 @@ static bool canonical_store(uint64_t *dst, uint64_t v)
 static bool rd_tsc(struct cpu *c, uint64_t *v) { *v = cpu_tsc(c); return true; }
 static bool wr_tsc(struct cpu *c, uint64_t v) { c->tsc_offset = v - c->icount; return true; }
 
-/* IA32_APIC_BASE: bits 11 (enable), 8 (BSP, read-only), 12+ base below
- * MAXPHYADDR; x2APIC (bit 10) is not offered until the platform issue. */
+/* IA32_APIC_BASE: bits 11 (enable), 10 (EXTD: x2APIC mode), 8 (BSP,
+ * read-only), 12+ base below MAXPHYADDR. Invalid transitions #GP: EXTD
+ * without enable, and x2APIC straight back to xAPIC — SDM Vol. 3A
+ * "x2APIC State Transitions". */
+#define APIC_BASE_EN (1ull << 11)
+#define APIC_BASE_EXTD (1ull << 10)
 static bool rd_apic_base(struct cpu *c, uint64_t *v) { *v = c->apic_base; return true; }
 static bool wr_apic_base(struct cpu *c, uint64_t v)
 {
-    if (v & ~(((1ull << MAXPHYADDR) - 1) & ~0x6ffull))
+    if (v & ~(((1ull << MAXPHYADDR) - 1) & ~0x2ffull))
         return false;
+    if ((v & APIC_BASE_EXTD) && !(v & APIC_BASE_EN))
+        return false;
+    if ((c->apic_base & APIC_BASE_EXTD) && (c->apic_base & APIC_BASE_EN) &&
+        (v & APIC_BASE_EN) && !(v & APIC_BASE_EXTD))
+        return false;
+    uint64_t old = c->apic_base;
     c->apic_base = (v & ~0x100ull) | (c->apic_base & 0x100);
+    if (c->lapic)
+        lapic_base_changed(c->lapic, old);
+    return true;
+}
+
+static bool rd_deadline(struct cpu *c, uint64_t *v)
+{
+    *v = c->lapic ? lapic_get_deadline(c->lapic) : 0;
+    return true;
+}
+
+static bool wr_deadline(struct cpu *c, uint64_t v)
+{
+    if (c->lapic)
+        lapic_set_deadline(c->lapic, v, cpu_tsc(c));
     return true;
 }
 
@@ -133,6 +159,7 @@ static const struct msr_def {
     { MSR_IA32_GS_BASE, "IA32_GS_BASE", rd_gsbase, wr_gsbase },
     { MSR_IA32_KERNEL_GS_BASE, "IA32_KERNEL_GS_BASE", rd_kgsbase, wr_kgsbase },
     { MSR_IA32_TSC_AUX, "IA32_TSC_AUX", rd_tscaux, wr_tscaux },
+    { MSR_IA32_TSC_DEADLINE, "IA32_TSC_DEADLINE", rd_deadline, wr_deadline },
 };
 
 static const struct msr_def *msr_find(uint32_t index)
@@ -145,12 +172,16 @@ static const struct msr_def *msr_find(uint32_t index)
 
 bool msr_read(struct cpu *c, uint32_t index, uint64_t *v)
 {
+    if (index >= 0x800 && index <= 0x8ff)   /* x2APIC registers */
+        return c->lapic && lapic_msr_read(c->lapic, index, v);
     const struct msr_def *d = msr_find(index);
     return d && d->rd(c, v);
 }
 
 bool msr_write(struct cpu *c, uint32_t index, uint64_t v)
 {
+    if (index >= 0x800 && index <= 0x8ff)
+        return c->lapic && lapic_msr_write(c->lapic, index, v);
     const struct msr_def *d = msr_find(index);
     return d && d->wr(c, v);
 }

@@ -5,6 +5,7 @@
 #include "mem.h"
 #include "ops.h"
 #include "sysreg.h"
+#include "dev/lapic.h"
 #include "x86/paging.h"
 
 /* CR4 bits this CPU supports (CPUID agrees: see cpuid.c). */
@@ -110,6 +111,8 @@ void op_mov_to_cr(struct cpu *c, const struct insn *i)
         if (v & ~0xfull)
             cpu_gp(c, 0);
         c->cr8 = v;
+        if (c->lapic)
+            lapic_set_cr8(c->lapic, v);   /* CR8 is TPR[7:4] */
         break;
     default: cpu_ud(c);
     }
@@ -124,7 +127,7 @@ void op_mov_from_cr(struct cpu *c, const struct insn *i)
     case 2: v = c->cr2; break;
     case 3: v = c->cr3; break;
     case 4: v = c->cr4; break;
-    case 8: v = c->cr8; break;
+    case 8: v = c->lapic ? lapic_get_cr8(c->lapic) : c->cr8; break;
     default: cpu_ud(c);
     }
     need_cpl0(c);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "cpu/cpu.h"
+#include "lapic.h"
 #include "machine/machine.h"
 
 static uint8_t eff_elcr(const struct pic_chip *c)
@@ -65,7 +66,9 @@ static void update(struct pic8259 *p)
     chip_line(&p->chip[0], 2, chip_irq(&p->chip[1], false) >= 0);
     p->int_out = chip_irq(&p->chip[0], true) >= 0;
     struct machine *m = p->m;
-    if (m && m->ncpu && m->cpu[0]->intr_ack == pic_intr_ack) {
+    if (m && m->ncpu && m->cpu[0]->lapic) {
+        lapic_set_lint0(m->cpu[0]->lapic, p->int_out);   /* INT drives LINT0 */
+    } else if (m && m->ncpu && m->cpu[0]->intr_ack == pic_intr_ack) {
         struct cpu *c = m->cpu[0];
         c->intr_line = p->int_out;
         if (p->int_out)
@@ -273,8 +276,10 @@ void pic_connect_cpu(struct pic8259 *p)
     struct machine *m = p->m;
     if (!m || !m->ncpu)
         return;
-    m->cpu[0]->intr_ack = pic_intr_ack;
-    m->cpu[0]->intr_ctx = p;
+    if (!m->cpu[0]->lapic) {       /* else INT reaches the CPU through LINT0 */
+        m->cpu[0]->intr_ack = pic_intr_ack;
+        m->cpu[0]->intr_ctx = p;
+    }
     update(p);
 }
 

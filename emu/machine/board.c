@@ -21,6 +21,7 @@
 #include "dev/shutdown.h"
 #include "dev/uart16550.h"
 #include "memmap.h"
+#include "platform.h"
 
 /* COM1 reads stdin, unless stdin is a terminal that belongs to another
  * process group (vtx in the background): reading it would stop vtx. */
@@ -133,7 +134,8 @@ static bool add_devices(struct machine *m, const struct machine_config *cfg, cha
         snprintf(err, errlen, "cannot create the exit and reset devices");
         return false;
     }
-    return add_exits(m, cfg, err, errlen) && add_debugcons(m, cfg, err, errlen);
+    return add_exits(m, cfg, err, errlen) && add_debugcons(m, cfg, err, errlen) &&
+           platform_add(m, cfg, err, errlen);
 }
 
 struct machine *machine_new_board_config(const struct machine_config *cfg, char *err, size_t errlen)
@@ -184,6 +186,7 @@ void machine_free_board(struct machine *m)
     cmos_free(m->cmos);
     pit_free(m->pit);
     pic_free(m->pic);
+    platform_free(m);
     memmap_free(m);
     free(m);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "dev/lapic.h"
 #include "dev/pic8259.h"
 
 static bool add_cpus(struct machine *m, int ncpu, char *err, size_t errlen)
@@ -21,6 +22,13 @@ static bool add_cpus(struct machine *m, int ncpu, char *err, size_t errlen)
         /* Application processors wait for INIT-SIPI-SIPI. */
         if (i > 0)
             c->halted = true;
+        /* With the platform devices, each CPU has its local APIC. */
+        if (m->pic && !lapic_new(m, c)) {
+            snprintf(err, errlen, "cannot create the local APIC of CPU %d", i);
+            return false;
+        }
+        if (i > 0 && c->lapic)
+            c->lapic->wait_sipi = true;
     }
     return true;
 }
@@ -54,8 +62,10 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
-    for (int i = 0; i < m->ncpu; i++)
+    for (int i = 0; i < m->ncpu; i++) {
+        lapic_free(m->cpu[i]->lapic);
         cpu_free(m->cpu[i]);
+    }
     m->ncpu = 0;
     machine_free_board(m);
 }

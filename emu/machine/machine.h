@@ -22,6 +22,7 @@ struct resetctl;
 struct pic8259;
 struct pit8254;
 struct cmos;
+struct platform;
 
 #define MACHINE_MAX_CPUS 8
 #define MACHINE_MAX_EXITS 8        /* -device isa-debug-exit beyond the one at 0xf4 */
@@ -85,6 +86,9 @@ struct machine {
 
     struct cpu *cpu[MACHINE_MAX_CPUS];
     int ncpu;
+    /* The CPU running now (set by the run loop before each cpu_run): the
+     * local APIC page routes MMIO to this CPU's APIC (dev/lapic.c). */
+    int cur_cpu;
 
     /* Decoded-code invalidation: one generation per 4-KiB RAM page, and a
      * bit per page saying decoded code exists for it (emu/cpu/codecache.c).
@@ -110,6 +114,7 @@ struct machine {
     struct pic8259 *pic;      /* the 8259 pair; its INT drives CPU 0 */
     struct pit8254 *pit;      /* the 8254 timer and port 0x61 */
     struct cmos *cmos;        /* the RTC and CMOS RAM */
+    struct platform *platform;     /* fw_cfg, pc-testdev, ACPI (platform.c) */
     /* Devices asked for on the command line. */
     struct debugexit *exits[MACHINE_MAX_EXITS];
     int nexits;

@@ -9,8 +9,12 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "dev/lapic.h"
 #include "dev/pic8259.h"
 
+/* The CPUs take turns in a fixed order, CPU 0 first, each running up to
+ * RUN_QUANTUM instructions (CPU 0 only up to the next timer event), so
+ * the interleaving of SMP guests is deterministic too. */
 #define RUN_QUANTUM 65536u
 
 /* Something can still wake a halted CPU: an NMI, or an external interrupt
@@ -33,12 +37,21 @@ static bool all_idle(const struct machine *m)
     return true;
 }
 
-/* A timer event could still wake a CPU: CPU 0 (the one the PIC drives)
- * has IF set, the PIC lets some line through and an event is armed. */
+/* A timer event could still wake a CPU: an event is armed, and CPU 0
+ * (the one the PIC drives) has IF set with some PIC line let through, or
+ * some CPU has IF set and its APIC timer armed and unmasked. */
 static bool timer_may_wake(const struct machine *m)
 {
-    return (m->cpu[0]->rflags & RFLAGS_IF) && m->pic && pic_any_unmasked(m->pic) &&
-           clock_next(m) != CLOCK_NEVER;
+    if (clock_next(m) == CLOCK_NEVER)
+        return false;
+    if ((m->cpu[0]->rflags & RFLAGS_IF) && m->pic && pic_any_unmasked(m->pic))
+        return true;
+    for (int i = 0; i < m->ncpu; i++) {
+        const struct cpu *c = m->cpu[i];
+        if ((c->rflags & RFLAGS_IF) && c->lapic && lapic_timer_may_wake(c->lapic))
+            return true;
+    }
+    return false;
 }
 
 static void stop_halted(struct machine *m)
@@ -59,6 +72,7 @@ static void run_cpu(struct machine *m, struct cpu *c)
         if (next != CLOCK_NEVER && next - now < RUN_QUANTUM)
             until = c->icount + (next > now ? next - now : 1);
     }
+    m->cur_cpu = c->index;
     switch (cpu_run(c, until)) {
     case STOP_TRIPLE:
         /* The CPU has printed which faults led to it. */
@@ -84,11 +98,25 @@ int machine_run(struct machine *m)
     for (int i = 0; i < m->ncpu; i++)
         m->cpu[i]->debug = m->debug;
     while (!m->stop) {
+        /* Machine time is CPU 0's instruction count: while CPU 0 waits
+         * halted and other CPUs run, time moves by the most instructions
+         * one of them ran in the round (at most to the next event). */
+        bool bsp_idle = cpu_idle(m->cpu[0]);
+        uint64_t ran = 0;
         for (int i = 0; i < m->ncpu && !m->stop; i++) {
-            if (!cpu_idle(m->cpu[i]))
-                run_cpu(m, m->cpu[i]);
+            struct cpu *c = m->cpu[i];
+            if (!cpu_idle(c)) {
+                uint64_t before = c->icount;
+                run_cpu(m, c);
+                if (i > 0 && c->icount - before > ran)
+                    ran = c->icount - before;
+            }
             if (i == 0)
                 clock_run_due(m);
+        }
+        if (bsp_idle && ran && !m->stop) {
+            uint64_t now = clock_now(m), next = clock_next(m);
+            clock_skip_to(m, next - now < ran ? next : now + ran);
         }
         if (m->stop || !all_idle(m))
             continue;

@@ -32,6 +32,17 @@ void cpu_free(struct cpu *c)
     free(c);
 }
 
+/* INIT and SIPI (dev/lapic.c) reset the CPU and refresh its mode. */
+void cpu_reset(struct cpu *c)
+{
+    c->rip = 0xfff0;
+}
+
+void cpu_update_mode(struct cpu *c)
+{
+    (void)c;
+}
+
 void cpu_set_flat32(struct cpu *c)
 {
     c->cr0 = 1;

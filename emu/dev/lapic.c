@@ -1,0 +1,592 @@
+/* The local APIC, one per CPU, in xAPIC mode — SDM Vol. 3A chapter 11.
+ *
+ * MMIO: one page at 0xFEE00000 serves every CPU. The bus callbacks do not
+ * know which CPU accesses the page, so they go through the machine's
+ * "current CPU" (machine.cur_cpu, set by the run loop before each
+ * cpu_run) and reach that CPU's own APIC. The page stays at 0xFEE00000:
+ * relocating it through IA32_APIC_BASE is not modelled; with the APIC
+ * globally disabled (IA32_APIC_BASE bit 11 clear) it reads all-ones and
+ * ignores writes.
+ *
+ * Timer: the APIC timer counts at the 1 GHz bus clock divided by the
+ * divide configuration (as QEMU's 1 ns bus cycle), on the machine's
+ * virtual clock, so one count is one instruction at divide 1.
+ *
+ * IPIs are delivered at once (delivery status always reads idle).
+ * Destinations: physical APIC ID (0xFF: broadcast), flat logical mode
+ * (LDR bits), and the shorthands self, all including self, all excluding
+ * self.
+ *
+ * State: INIT gives the SDM's reset state (SVR 0xFF: software disabled,
+ * every LVT entry masked). At power-up the BSP's APIC is left as QEMU's
+ * SeaBIOS leaves it before booting a kernel: SVR 0x1FF (enabled, spurious
+ * vector 0xFF), LINT0 = ExtINT (0x8700), LINT1 = NMI (0x8400), so the 8259
+ * reaches CPU 0 through LINT0 when the guest never touches the APIC. */
+#include "lapic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "machine/machine.h"
+#include "pic8259.h"
+
+#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_EXTD (1ull << 10)
+#define TIMER_MODE(a) (((a)->lvt[LVT_TIMER] >> 17) & 3)   /* 0 one-shot, 1 periodic, 2 TSC deadline */
+#define SVR_ENABLE (1u << 8)
+
+static const uint32_t lvt_writable[LVT_N] = {
+    [LVT_TIMER] = 0x700ff, [LVT_THERM] = 0x107ff, [LVT_PERF] = 0x107ff,
+    [LVT_LINT0] = 0x1a7ff, [LVT_LINT1] = 0x1a7ff, [LVT_ERROR] = 0x100ff,
+};
+
+static void bit_set(uint32_t *v, int n) { v[n >> 5] |= 1u << (n & 31); }
+static void bit_clr(uint32_t *v, int n) { v[n >> 5] &= ~(1u << (n & 31)); }
+
+static int highest(const uint32_t *v)
+{
+    for (int k = 7; k >= 0; k--)
+        if (v[k])
+            return k * 32 + 31 - __builtin_clz(v[k]);
+    return -1;
+}
+
+static uint32_t ppr(const struct lapic *a)
+{
+    int isrv = highest(a->isr);
+    if (isrv < 0 || (a->tpr >> 4) >= ((unsigned)isrv >> 4))
+        return a->tpr;
+    return (uint32_t)isrv & 0xf0;
+}
+
+static bool hw_enabled(const struct lapic *a)
+{
+    return a->cpu->apic_base & APIC_BASE_ENABLE;
+}
+
+/* The 8259's INT passes through LINT0 programmed ExtINT and unmasked, or
+ * straight to the CPU when the APIC is globally disabled. */
+static bool extint_ready(const struct lapic *a)
+{
+    if (!a->extint)
+        return false;
+    if (!hw_enabled(a))
+        return true;
+    uint32_t l = a->lvt[LVT_LINT0];
+    return !(l & LVT_MASKED) && ((l >> LVT_DM_SHIFT) & 7) == DM_EXTINT;
+}
+
+static int deliverable(const struct lapic *a)
+{
+    int v = highest(a->irr);
+    return v >= 0 && ((unsigned)v >> 4) > (ppr(a) >> 4) ? v : -1;
+}
+
+static void update(struct lapic *a)
+{
+    struct cpu *c = a->cpu;
+    bool line = !a->wait_sipi && (extint_ready(a) || deliverable(a) >= 0);
+    c->intr_line = line;
+    if (line)
+        cpu_leave_block(c);
+}
+
+static void set_error(struct lapic *a, uint32_t bit)
+{
+    a->esr_pending |= bit;
+    if (!(a->lvt[LVT_ERROR] & LVT_MASKED))
+        lapic_accept(a, a->lvt[LVT_ERROR] & 0xff);
+}
+
+void lapic_accept(struct lapic *a, int vector)
+{
+    if (vector < 16) {
+        a->esr_pending |= 1u << 6;        /* received illegal vector */
+        return;
+    }
+    bit_set(a->irr, vector);
+    bit_clr(a->tmr, vector);
+    update(a);
+}
+
+int lapic_intr_ack(void *ctx)
+{
+    struct lapic *a = ctx;
+    int v;
+    if (extint_ready(a)) {
+        v = pic_intr_ack(a->m->pic);
+    } else if ((v = deliverable(a)) >= 0) {
+        bit_clr(a->irr, v);
+        bit_set(a->isr, v);
+    }
+    update(a);
+    return v;
+}
+
+void lapic_set_lint0(struct lapic *a, bool level)
+{
+    a->extint = level;
+    update(a);
+}
+
+/* ---- Timer. */
+
+static uint64_t timer_period(const struct lapic *a)
+{
+    return (uint64_t)a->timer_initial << a->timer_shift;
+}
+
+static bool timer_periodic(const struct lapic *a)
+{
+    return TIMER_MODE(a) == 1;
+}
+
+static bool x2apic(const struct lapic *a)
+{
+    return (a->cpu->apic_base & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
+           (APIC_BASE_ENABLE | APIC_BASE_EXTD);
+}
+
+static void timer_event(void *ctx, uint64_t when)
+{
+    struct lapic *a = ctx;
+    if (TIMER_MODE(a) == 2)
+        a->deadline = 0;                 /* the deadline has passed: disarmed */
+    if (!(a->lvt[LVT_TIMER] & LVT_MASKED))
+        lapic_accept(a, a->lvt[LVT_TIMER] & 0xff);
+    if (timer_periodic(a) && a->timer_initial) {
+        a->timer_load = when;            /* from the ideal time: exact rate */
+        clock_arm(&a->timer_ev, when + timer_period(a));
+    }
+}
+
+static uint32_t timer_current(const struct lapic *a)
+{
+    if (!a->timer_initial || TIMER_MODE(a) == 2)
+        return 0;
+    uint64_t ticks = (clock_now(a->m) - a->timer_load) >> a->timer_shift;
+    if (timer_periodic(a))
+        return a->timer_initial - (uint32_t)(ticks % a->timer_initial);
+    return ticks >= a->timer_initial ? 0 : a->timer_initial - (uint32_t)ticks;
+}
+
+static void timer_start(struct lapic *a, uint32_t count)
+{
+    if (TIMER_MODE(a) == 2)
+        return;                          /* TSC-deadline mode ignores the count */
+    a->timer_initial = count;
+    a->timer_load = clock_now(a->m);
+    if (count)
+        clock_arm(&a->timer_ev, a->timer_load + timer_period(a));
+    else
+        clock_cancel(&a->timer_ev);
+}
+
+bool lapic_timer_may_wake(const struct lapic *a)
+{
+    return a->timer_ev.when != CLOCK_NEVER && !(a->lvt[LVT_TIMER] & LVT_MASKED);
+}
+
+/* ---- IPIs. */
+
+static uint32_t x2apic_ldr(const struct lapic *t)
+{
+    return ((uint32_t)(t->id >> 4) << 16) | (1u << (t->id & 0xf));
+}
+
+static bool dest_match(const struct lapic *t, uint32_t dest, bool logical)
+{
+    if (x2apic(t)) {
+        if (dest == 0xffffffffu)
+            return true;
+        if (!logical)
+            return dest == t->id;
+        uint32_t ldr = x2apic_ldr(t);
+        return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+    }
+    if (!logical)
+        return dest == 0xff || dest == t->id;
+    if (dest == 0xff)
+        return true;
+    if ((t->dfr >> 28) == 0xf)                           /* flat model */
+        return (dest & (t->ldr >> 24)) != 0;
+    return (dest >> 4) == (t->ldr >> 28) && (dest & (t->ldr >> 24) & 0xf);   /* cluster */
+}
+
+static void start_up(struct lapic *t, int vector)
+{
+    struct cpu *c = t->cpu;
+    if (!t->wait_sipi)
+        return;                          /* SIPIs are ignored unless waiting */
+    t->wait_sipi = false;
+    c->seg[S_CS].sel = (uint16_t)(vector << 8);
+    c->seg[S_CS].base = (uint64_t)vector << 12;
+    c->rip = 0;
+    c->halted = false;
+    c->last_block = NULL;
+    cpu_update_mode(c);
+    update(t);
+}
+
+static void init_cpu(struct lapic *t)
+{
+    struct cpu *c = t->cpu;
+    uint8_t id = t->id;
+    cpu_reset(c);
+    lapic_reset(t);
+    t->id = id;
+    c->halted = true;
+    c->last_block = NULL;
+    t->wait_sipi = true;
+    update(t);
+}
+
+static void deliver(struct lapic *t, int dm, int vector)
+{
+    switch (dm) {
+    case DM_FIXED:
+    case 1:                               /* lowest priority: as fixed */
+        lapic_accept(t, vector);
+        break;
+    case DM_NMI:
+        if (!t->wait_sipi) {
+            t->cpu->nmi_pending = true;
+            cpu_leave_block(t->cpu);
+        }
+        break;
+    case DM_INIT:
+        init_cpu(t);
+        break;
+    case DM_SIPI:
+        start_up(t, vector);
+        break;
+    default:
+        break;
+    }
+}
+
+static void send_ipi(struct lapic *a)
+{
+    uint32_t lo = a->icr_lo;
+    int dm = (lo >> 8) & 7, vector = lo & 0xff, shorthand = (lo >> 18) & 3;
+    bool logical = lo & (1u << 11);
+    /* INIT level de-assert: only synchronises arbitration IDs. */
+    if (dm == DM_INIT && !(lo & (1u << 14)) && (lo & (1u << 15)))
+        return;
+    struct machine *m = a->m;
+    for (int i = 0; i < m->ncpu; i++) {
+        struct lapic *t = m->cpu[i]->lapic;
+        if (!t)
+            continue;
+        bool self = t == a, hit;
+        switch (shorthand) {
+        case 1: hit = self; break;
+        case 2: hit = true; break;
+        case 3: hit = !self; break;
+        default: hit = dest_match(t, x2apic(a) ? a->icr_hi : a->icr_hi >> 24, logical); break;
+        }
+        /* INIT to oneself would reset the CPU mid-instruction: not done. */
+        if (hit && !(self && dm == DM_INIT))
+            deliver(t, dm, vector);
+    }
+}
+
+/* ---- Registers. */
+
+uint32_t lapic_read(struct lapic *a, uint32_t off)
+{
+    off &= 0xff0;
+    if (off >= LAPIC_ISR && off < LAPIC_ISR + 0x80)
+        return a->isr[(off - LAPIC_ISR) >> 4];
+    if (off >= LAPIC_TMR && off < LAPIC_TMR + 0x80)
+        return a->tmr[(off - LAPIC_TMR) >> 4];
+    if (off >= LAPIC_IRR && off < LAPIC_IRR + 0x80)
+        return a->irr[(off - LAPIC_IRR) >> 4];
+    if (off >= LAPIC_LVT_TIMER && off <= LAPIC_LVT_ERROR)
+        return a->lvt[(off - LAPIC_LVT_TIMER) >> 4];
+    switch (off) {
+    case LAPIC_ID: return (uint32_t)a->id << 24;
+    case LAPIC_VER: return LAPIC_VERSION;
+    case LAPIC_TPR: return a->tpr;
+    case LAPIC_PPR: return ppr(a);
+    case LAPIC_LDR: return a->ldr;
+    case LAPIC_DFR: return a->dfr;
+    case LAPIC_SVR: return a->svr;
+    case LAPIC_ESR: return a->esr;
+    case LAPIC_ICR_LO: return a->icr_lo;
+    case LAPIC_ICR_HI: return a->icr_hi;
+    case LAPIC_TIMER_ICR: return a->timer_initial;
+    case LAPIC_TIMER_CCR: return timer_current(a);
+    case LAPIC_TIMER_DCR: return a->dcr;
+    default: return 0;
+    }
+}
+
+static void eoi(struct lapic *a)
+{
+    int v = highest(a->isr);
+    if (v < 0)
+        return;
+    bit_clr(a->isr, v);
+    update(a);
+}
+
+void lapic_write(struct lapic *a, uint32_t off, uint32_t val)
+{
+    off &= 0xff0;
+    if (off >= LAPIC_LVT_TIMER && off <= LAPIC_LVT_ERROR) {
+        int n = (off - LAPIC_LVT_TIMER) >> 4;
+        uint32_t keep = a->lvt[n] & ~lvt_writable[n];    /* remote IRR, status */
+        if (n == LVT_TIMER && ((val >> 17) & 3) == 3)
+            val &= ~(3u << 17);                          /* reserved mode */
+        uint32_t old_mode = TIMER_MODE(a);
+        a->lvt[n] = keep | (val & lvt_writable[n]);
+        if (n == LVT_TIMER && TIMER_MODE(a) != old_mode) {
+            /* Changing the timer mode disarms it. */
+            a->timer_initial = 0;
+            a->deadline = 0;
+            clock_cancel(&a->timer_ev);
+        }
+        if (!(a->svr & SVR_ENABLE))
+            a->lvt[n] |= LVT_MASKED;
+        update(a);
+        return;
+    }
+    switch (off) {
+    case LAPIC_ID: a->id = (uint8_t)(val >> 24); break;
+    case LAPIC_TPR: a->tpr = (uint8_t)val; update(a); break;
+    case LAPIC_EOI: eoi(a); break;
+    case LAPIC_LDR: a->ldr = val & 0xff000000u; break;
+    case LAPIC_DFR: a->dfr = val | 0x0fffffffu; break;
+    case LAPIC_SVR:
+        a->svr = val & 0x1ff;
+        if (!(a->svr & SVR_ENABLE))
+            for (int n = 0; n < LVT_N; n++)
+                a->lvt[n] |= LVT_MASKED;
+        update(a);
+        break;
+    case LAPIC_ESR: a->esr = a->esr_pending; a->esr_pending = 0; break;
+    case LAPIC_ICR_HI: a->icr_hi = val & 0xff000000u; break;
+    case LAPIC_ICR_LO:
+        a->icr_lo = val & 0x000cdfffu;
+        send_ipi(a);
+        break;
+    case LAPIC_TIMER_ICR: timer_start(a, val); break;
+    case LAPIC_TIMER_DCR: {
+        a->dcr = val & 0xb;
+        uint32_t v = (a->dcr & 3) | ((a->dcr >> 1) & 4);
+        a->timer_shift = (int)((v + 1) & 7);
+        break;
+    }
+    default:
+        if (off != LAPIC_TIMER_CCR && off != LAPIC_VER && off != LAPIC_PPR)
+            set_error(a, 1u << 7);        /* illegal register address */
+        break;
+    }
+}
+
+/* ---- MMIO, through the current CPU. */
+
+/* The page answers only in xAPIC mode (not disabled, not x2APIC). */
+static struct lapic *current(void *dev)
+{
+    struct machine *m = dev;
+    struct cpu *c = m->cpu[m->cur_cpu];
+    return c && c->lapic && hw_enabled(c->lapic) && !x2apic(c->lapic) ? c->lapic : NULL;
+}
+
+/* ---- x2APIC (SDM Vol. 3A "Extended XAPIC (x2APIC)"): MSR 0x800 + offset/16. */
+
+void lapic_base_changed(struct lapic *a, uint64_t old)
+{
+    uint64_t now = a->cpu->apic_base;
+    if ((old & APIC_BASE_ENABLE) && !(now & APIC_BASE_ENABLE)) {
+        uint8_t id = a->id;              /* global disable: reset, ID kept */
+        lapic_reset(a);
+        a->id = id;
+    }
+    update(a);
+}
+
+static bool x2_readable(uint32_t off)
+{
+    if (off >= LAPIC_ISR && off < LAPIC_IRR + 0x80)
+        return true;
+    if (off >= LAPIC_LVT_TIMER && off <= LAPIC_LVT_ERROR)
+        return true;
+    switch (off) {
+    case LAPIC_ID: case LAPIC_VER: case LAPIC_TPR: case LAPIC_PPR: case LAPIC_LDR:
+    case LAPIC_SVR: case LAPIC_ESR: case LAPIC_ICR_LO: case LAPIC_TIMER_ICR:
+    case LAPIC_TIMER_CCR: case LAPIC_TIMER_DCR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool lapic_msr_read(struct lapic *a, uint32_t index, uint64_t *v)
+{
+    uint32_t off = (index - 0x800) << 4;
+    if (!x2apic(a) || !x2_readable(off))
+        return false;
+    switch (off) {
+    case LAPIC_ID: *v = a->id; break;
+    case LAPIC_LDR: *v = x2apic_ldr(a); break;
+    case LAPIC_ICR_LO: *v = a->icr_lo | (uint64_t)a->icr_hi << 32; break;
+    default: *v = lapic_read(a, off); break;
+    }
+    return true;
+}
+
+#define X2APIC_SELF_IPI 0x3F0
+
+bool lapic_msr_write(struct lapic *a, uint32_t index, uint64_t v)
+{
+    uint32_t off = (index - 0x800) << 4;
+    if (!x2apic(a))
+        return false;
+    if (off == LAPIC_ICR_LO) {
+        if (v & 0xfff33000ull)       /* reserved bits of the low half */
+            return false;
+        a->icr_hi = (uint32_t)(v >> 32);
+        a->icr_lo = (uint32_t)v & 0x000cdfffu;
+        send_ipi(a);
+        return true;
+    }
+    if (v >> 32)
+        return false;
+    switch (off) {
+    case LAPIC_EOI: case LAPIC_ESR:
+        if (v)
+            return false;
+        break;
+    case X2APIC_SELF_IPI:
+        if (v & ~0xffull)
+            return false;
+        lapic_accept(a, (int)v);
+        return true;
+    case LAPIC_TPR: case LAPIC_SVR: case LAPIC_TIMER_ICR: case LAPIC_TIMER_DCR:
+        break;
+    default:
+        if (off >= LAPIC_LVT_TIMER && off <= LAPIC_LVT_ERROR)
+            break;
+        return false;                   /* read-only or not a register */
+    }
+    lapic_write(a, off, (uint32_t)v);
+    return true;
+}
+
+/* ---- IA32_TSC_DEADLINE: the timer fires when this CPU's TSC reaches it
+ * (the TSC runs with machine time at 1 GHz). Outside TSC-deadline mode
+ * writes are ignored and reads give 0. */
+uint64_t lapic_get_deadline(const struct lapic *a)
+{
+    return TIMER_MODE(a) == 2 ? a->deadline : 0;
+}
+
+void lapic_set_deadline(struct lapic *a, uint64_t v, uint64_t tsc)
+{
+    if (TIMER_MODE(a) != 2)
+        return;
+    a->deadline = v;
+    if (!v) {
+        clock_cancel(&a->timer_ev);
+        return;
+    }
+    if (v <= tsc) {
+        clock_cancel(&a->timer_ev);
+        timer_event(a, clock_now(a->m));  /* already passed: fires now */
+        return;
+    }
+    clock_arm(&a->timer_ev, clock_now(a->m) + (v - tsc));
+}
+
+static uint64_t mmio_read(void *dev, uint64_t off, int size)
+{
+    struct lapic *a = current(dev);
+    if (!a)
+        return ~0ull;
+    uint32_t v = lapic_read(a, (uint32_t)off) >> (8 * (off & 3));
+    return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
+static void mmio_write(void *dev, uint64_t off, int size, uint64_t val)
+{
+    struct lapic *a = current(dev);
+    if (!a || size < 4 || (off & 0xf))
+        return;                           /* registers take aligned 32-bit writes */
+    lapic_write(a, (uint32_t)off, (uint32_t)val);
+}
+
+void lapic_reset(struct lapic *a)
+{
+    a->tpr = 0;
+    a->ldr = 0;
+    a->dfr = 0xffffffffu;
+    a->svr = 0xff;
+    a->esr = a->esr_pending = 0;
+    memset(a->irr, 0, sizeof a->irr);
+    memset(a->isr, 0, sizeof a->isr);
+    memset(a->tmr, 0, sizeof a->tmr);
+    for (int n = 0; n < LVT_N; n++)
+        a->lvt[n] = LVT_MASKED;
+    a->icr_lo = a->icr_hi = 0;
+    a->timer_initial = 0;
+    a->deadline = 0;
+    a->dcr = 0;
+    a->timer_shift = 1;
+    clock_cancel(&a->timer_ev);
+    a->wait_sipi = false;
+    update(a);
+}
+
+struct lapic *lapic_new(struct machine *m, struct cpu *c)
+{
+    struct lapic *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->m = m;
+    a->cpu = c;
+    a->id = (uint8_t)c->index;
+    if (!clock_register(m, &a->timer_ev, timer_event, a)) {
+        free(a);
+        return NULL;
+    }
+    if (c->index == 0 && bus_add_mmio(&m->bus, LAPIC_BASE, 0x1000, mmio_read, mmio_write, m) != 0) {
+        clock_unregister(m, &a->timer_ev);
+        free(a);
+        return NULL;
+    }
+    c->lapic = a;
+    c->intr_ack = lapic_intr_ack;
+    c->intr_ctx = a;
+    lapic_reset(a);
+    if (c->index == 0) {                  /* as SeaBIOS leaves the BSP */
+        a->svr = 0x1ff;
+        a->lvt[LVT_LINT0] = 0x8700;
+        a->lvt[LVT_LINT1] = 0x8400;
+        update(a);
+    }
+    return a;
+}
+
+void lapic_free(struct lapic *a)
+{
+    if (!a)
+        return;
+    clock_unregister(a->m, &a->timer_ev);
+    a->cpu->lapic = NULL;
+    free(a);
+}
+
+void lapic_set_cr8(struct lapic *a, uint64_t v)
+{
+    a->tpr = (uint8_t)((v & 0xf) << 4);
+    update(a);
+}
+
+uint64_t lapic_get_cr8(const struct lapic *a)
+{
+    return a->tpr >> 4;
+}

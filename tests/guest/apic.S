@@ -1,0 +1,46 @@
+/* The AP start-up trampoline for apic.c: copied to TRAMP_BASE (a page
+ * below 1 MiB) and entered by a start-up IPI with vector TRAMP_BASE >> 12,
+ * i.e. in real mode at CS = TRAMP_BASE >> 4, IP = 0. It counts itself in
+ * ap_count, enters 32-bit protected mode, stores its APIC ID (from the
+ * xAPIC ID register) in ap_id, counts ap_done and halts for good. */
+#define TRAMP_BASE 0x70000
+#define ABS(x) ((x) - ap_tramp + TRAMP_BASE)
+#define REL(x) ((x) - ap_tramp)
+
+    .section .rodata
+    .globl ap_tramp, ap_tramp_end, ap_count, ap_id, ap_done
+    .code16
+ap_tramp:
+    cli
+    mov %cs, %ax
+    mov %ax, %ds
+    lock incl REL(ap_count)
+    lgdtl REL(ap_gdtr)
+    mov %cr0, %eax
+    or $1, %eax
+    mov %eax, %cr0
+    ljmpl $0x08, $ABS(ap_pm32)
+    .code32
+ap_pm32:
+    mov $0x10, %ax
+    mov %ax, %ds
+    mov 0xfee00020, %eax
+    shr $24, %eax
+    mov %eax, ABS(ap_id)
+    lock incl ABS(ap_done)
+1:  cli
+    hlt
+    jmp 1b
+    .balign 8
+ap_gdt:
+    .quad 0
+    .quad 0x00cf9a000000ffff
+    .quad 0x00cf92000000ffff
+ap_gdtr:
+    .word 23
+    .long ABS(ap_gdt)
+    .balign 4
+ap_count: .long 0
+ap_id:    .long 0xffffffff
+ap_done:  .long 0
+ap_tramp_end:
