@@ -15,7 +15,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 # Test kernels on the sanitizer build.
 VTX="$S/vtx" O="${O:-build}" tests/guest/run-all.sh "$S/vtx" san 2>&1 | sed -n 's/^\(PASS\|FAIL\|SKIP\) /&/p'
 # Host unit tests and the differential tester, built with the sanitizers.
-O="$S" SAN="$SANFLAGS" bash tests/suite-unit.sh 2>&1 | sed -nE 's/^(PASS|FAIL|SKIP) /\1 san\//p'
+GUEST_O="${O:-build}" O="$S" SAN="$SANFLAGS" bash tests/suite-unit.sh 2>&1 | sed -nE 's/^(PASS|FAIL|SKIP) /\1 san\//p'
 if [ -f tests/suite-diff.sh ]; then
     O="$S" SAN="$SANFLAGS" DIFF_COUNT_SCALE=${DIFF_COUNT_SCALE:-0.1} bash tests/suite-diff.sh 2>&1 |
         sed -nE 's/^(PASS|FAIL|SKIP) /\1 san\//p'

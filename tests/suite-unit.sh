@@ -193,11 +193,14 @@ fi
 # ACPI power-off (tests/guest/platform.c with "poweroff": its checks, then
 # SLP_TYP=S5|SLP_EN to PM1a_CNT) ends vtx with status 0, as QEMU with
 # -no-reboot; tests/run-guest.sh wants status 1, so it is checked here.
-if [ ! -f "$O/guest/platform.elf" ]; then
-    echo "SKIP cli_acpi_poweroff: $O/guest/platform.elf not built"
+# Test kernels are built once, in the main build directory (GUEST_O), also
+# when this suite checks another build (suite-san.sh sets O to it).
+G=${GUEST_O:-$O}
+if [ ! -f "$G/guest/platform.elf" ]; then
+    echo "FAIL cli_acpi_poweroff: $G/guest/platform.elf not built"
 else
     timeout 30 "$vtx" -nodefaults -nographic -serial stdio -device pc-testdev -no-reboot -m 128 \
-        -kernel "$O/guest/platform.elf" -append poweroff >"$tmp/out" 2>"$tmp/err" </dev/null
+        -kernel "$G/guest/platform.elf" -append poweroff >"$tmp/out" 2>"$tmp/err" </dev/null
     st=$?
     if [ "$st" -eq 0 ] && grep -q '^powering off' "$tmp/out" && ! grep -q '^FAIL' "$tmp/out" &&
        [ ! -s "$tmp/err" ]; then
