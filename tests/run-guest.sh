@@ -25,7 +25,7 @@ multiboot)
 demo)
     need_summary=0
     ;;
-platform)
+platform|ioapic)
     set -- -device pc-testdev "$@"
     ;;
 apic)

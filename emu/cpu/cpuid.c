@@ -9,7 +9,7 @@
 #include "ops.h"
 #include "x86/cpuid.h"
 
-#define MAX_BASIC_LEAF 7u
+#define MAX_BASIC_LEAF 0x16u
 #define MAX_EXT_LEAF 0x80000008u
 #define CPU_SIGNATURE 0x000506e3u   /* family 6, model 0x5e, stepping 3 */
 
@@ -34,6 +34,28 @@ static void brand(uint32_t out[4], unsigned part)
     memcpy(out, name + 16 * part, 16);
 }
 
+/* Leaf 0xB, x2APIC topology (SDM Vol. 3A "Hierarchical Mapping of Shared
+ * Resources"): the CPUs are cores of one package, one thread each. Level 0
+ * is SMT (1 thread, shift 0), level 1 core (ncpu, shift = bits for the
+ * APIC IDs); further levels are invalid (ECX type 0). EDX: x2APIC ID. */
+static void topology(uint32_t out[4], uint32_t sub, uint32_t ncpu, uint32_t id)
+{
+    uint32_t shift = 0;
+    while ((1u << shift) < ncpu)
+        shift++;
+    if (sub == 0)
+        regs4(out, 0, 1, (1u << 8) | 0, id);
+    else if (sub == 1)
+        regs4(out, shift, ncpu, (2u << 8) | 1, id);
+    else
+        regs4(out, 0, 0, sub & 0xff, id);
+}
+
+/* Leaves 3, 4, 5, 6, 8-0xA, 0xC-0x14 are all zeros: no serial number, no
+ * deterministic cache leaf (EAX[4:0] = 0: no more caches), no
+ * MONITOR/MWAIT, no thermal/power features, no architectural performance
+ * monitoring (version 0), no XSAVE state (leaf 0xD, XSAVE not
+ * advertised), no RDT, SGX or processor trace. */
 void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     if ((leaf > MAX_BASIC_LEAF && leaf < 0x80000000u) || leaf > MAX_EXT_LEAF)
@@ -50,6 +72,22 @@ void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
             regs4(out, 0, FEAT_7_EBX, 0, 0);
         else
             regs4(out, 0, 0, 0, 0);
+        return;
+    case 2:
+        /* Cache and TLB descriptors: AL = 1 (one CPUID 2 call), every
+         * descriptor byte null (no information). */
+        regs4(out, 1, 0, 0, 0);
+        return;
+    case 0xb:
+        topology(out, sub, ncpu, (uint32_t)c->index);
+        return;
+    case 0x15:
+        /* TSC = crystal * EBX / EAX: a 25 MHz crystal times 40 = the 1 GHz
+         * TSC (machine/clock.h). */
+        regs4(out, 1, 40, 25000000, 0);
+        return;
+    case 0x16:
+        regs4(out, 1000, 1000, 100, 0);   /* base, max, bus MHz */
         return;
     case 0x80000000u: regs4(out, MAX_EXT_LEAF, 0, 0, 0); return;
     case 0x80000001u: regs4(out, 0, 0, FEAT_81_ECX, FEAT_81_EDX); return;

@@ -19,7 +19,23 @@ static bool canonical_store(uint64_t *dst, uint64_t v)
 }
 
 static bool rd_tsc(struct cpu *c, uint64_t *v) { *v = cpu_tsc(c); return true; }
-static bool wr_tsc(struct cpu *c, uint64_t v) { c->tsc_offset = v - c->icount; return true; }
+/* SDM Vol. 3B "Time-Stamp Counter" (IA32_TSC_ADJUST): a write to the TSC
+ * adds the same delta to IA32_TSC_ADJUST; a write to IA32_TSC_ADJUST adds
+ * its change to the TSC. */
+static bool wr_tsc(struct cpu *c, uint64_t v)
+{
+    c->tsc_adjust += v - cpu_tsc(c);
+    c->tsc_offset = v - c->icount;
+    return true;
+}
+
+static bool rd_tsc_adjust(struct cpu *c, uint64_t *v) { *v = c->tsc_adjust; return true; }
+static bool wr_tsc_adjust(struct cpu *c, uint64_t v)
+{
+    c->tsc_offset += v - c->tsc_adjust;
+    c->tsc_adjust = v;
+    return true;
+}
 
 /* IA32_APIC_BASE: bits 11 (enable), 10 (EXTD: x2APIC mode), 8 (BSP,
  * read-only), 12+ base below MAXPHYADDR. Invalid transitions #GP: EXTD
@@ -142,6 +158,7 @@ static const struct msr_def {
     msr_wr_fn wr;
 } msrs[] = {
     { MSR_IA32_TSC, "IA32_TIME_STAMP_COUNTER", rd_tsc, wr_tsc },
+    { MSR_IA32_TSC_ADJUST, "IA32_TSC_ADJUST", rd_tsc_adjust, wr_tsc_adjust },
     { MSR_IA32_APIC_BASE, "IA32_APIC_BASE", rd_apic_base, wr_apic_base },
     { MSR_IA32_FEATURE_CONTROL, "IA32_FEATURE_CONTROL", rd_featctl, wr_featctl },
     { MSR_IA32_BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID", rd_zero, wr_ignore },

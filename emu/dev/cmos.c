@@ -166,7 +166,7 @@ static void periodic_event(void *ctx, uint64_t when)
     struct cmos *c = ctx;
     c->ram[RTC_REG_C] |= REG_C_PF | REG_C_IRQF;
     if (c->pic)
-        pic_set_irq(c->pic, 8, true);
+        machine_set_isa_irq(c->m, 8, true);
     schedule_periodic(c, when);
 }
 
@@ -185,7 +185,7 @@ uint8_t cmos_read(struct cmos *c, uint16_t port)
         uint8_t v = c->ram[reg];
         c->ram[reg] = 0;
         if (c->pic)
-            pic_set_irq(c->pic, 8, false);
+            machine_set_isa_irq(c->m, 8, false);
         return v;
     }
     case RTC_REG_D:

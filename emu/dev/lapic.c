@@ -29,6 +29,7 @@
 
 #include "cpu/cpu.h"
 #include "machine/machine.h"
+#include "ioapic.h"
 #include "pic8259.h"
 
 #define APIC_BASE_ENABLE (1ull << 11)
@@ -69,6 +70,8 @@ static bool hw_enabled(const struct lapic *a)
  * straight to the CPU when the APIC is globally disabled. */
 static bool extint_ready(const struct lapic *a)
 {
+    if (a->ioapic_extint)
+        return true;                     /* an I/O APIC ExtINT entry */
     if (!a->extint)
         return false;
     if (!hw_enabled(a))
@@ -101,12 +104,37 @@ static void set_error(struct lapic *a, uint32_t bit)
 
 void lapic_accept(struct lapic *a, int vector)
 {
+    lapic_accept_trig(a, vector, false);
+}
+
+/* SDM Vol. 3A "Interrupt Acceptance for Fixed Interrupts": the TMR bit is
+ * set for a level-triggered interrupt, cleared for an edge-triggered one;
+ * the EOI of a vector whose TMR bit is set is broadcast to the I/O APIC. */
+void lapic_accept_trig(struct lapic *a, int vector, bool level)
+{
     if (vector < 16) {
         a->esr_pending |= 1u << 6;        /* received illegal vector */
         return;
     }
     bit_set(a->irr, vector);
-    bit_clr(a->tmr, vector);
+    if (level)
+        bit_set(a->tmr, vector);
+    else
+        bit_clr(a->tmr, vector);
+    update(a);
+}
+
+void lapic_nmi(struct lapic *a)
+{
+    if (!a->wait_sipi) {
+        a->cpu->nmi_pending = true;
+        cpu_leave_block(a->cpu);
+    }
+}
+
+void lapic_extint(struct lapic *a)
+{
+    a->ioapic_extint = true;
     update(a);
 }
 
@@ -115,7 +143,8 @@ int lapic_intr_ack(void *ctx)
     struct lapic *a = ctx;
     int v;
     if (extint_ready(a)) {
-        v = pic_intr_ack(a->m->pic);
+        a->ioapic_extint = false;
+        v = a->m->pic ? pic_intr_ack(a->m->pic) : 0xff;
     } else if ((v = deliverable(a)) >= 0) {
         bit_clr(a->irr, v);
         bit_set(a->isr, v);
@@ -195,7 +224,7 @@ static uint32_t x2apic_ldr(const struct lapic *t)
     return ((uint32_t)(t->id >> 4) << 16) | (1u << (t->id & 0xf));
 }
 
-static bool dest_match(const struct lapic *t, uint32_t dest, bool logical)
+bool lapic_dest_match(const struct lapic *t, uint32_t dest, bool logical)
 {
     if (x2apic(t)) {
         if (dest == 0xffffffffu)
@@ -250,10 +279,7 @@ static void deliver(struct lapic *t, int dm, int vector)
         lapic_accept(t, vector);
         break;
     case DM_NMI:
-        if (!t->wait_sipi) {
-            t->cpu->nmi_pending = true;
-            cpu_leave_block(t->cpu);
-        }
+        lapic_nmi(t);
         break;
     case DM_INIT:
         init_cpu(t);
@@ -284,7 +310,7 @@ static void send_ipi(struct lapic *a)
         case 1: hit = self; break;
         case 2: hit = true; break;
         case 3: hit = !self; break;
-        default: hit = dest_match(t, x2apic(a) ? a->icr_hi : a->icr_hi >> 24, logical); break;
+        default: hit = lapic_dest_match(t, x2apic(a) ? a->icr_hi : a->icr_hi >> 24, logical); break;
         }
         /* INIT to oneself would reset the CPU mid-instruction: not done. */
         if (hit && !(self && dm == DM_INIT))
@@ -329,6 +355,8 @@ static void eoi(struct lapic *a)
     if (v < 0)
         return;
     bit_clr(a->isr, v);
+    if (a->tmr[v >> 5] & (1u << (v & 31)))
+        ioapic_eoi(a->m->ioapic, v);      /* EOI broadcast; the TMR bit stays */
     update(a);
 }
 
@@ -538,6 +566,7 @@ void lapic_reset(struct lapic *a)
     a->timer_shift = 1;
     clock_cancel(&a->timer_ev);
     a->wait_sipi = false;
+    a->ioapic_extint = false;
     update(a);
 }
 

@@ -69,6 +69,7 @@ struct lapic {
     struct clock_event timer_ev;
     bool wait_sipi;                /* INIT received: waiting for a start-up IPI */
     bool extint;                   /* LINT0 ExtINT input (the 8259's INT) */
+    bool ioapic_extint;            /* an I/O APIC ExtINT message, until acknowledged */
     uint64_t deadline;             /* IA32_TSC_DEADLINE (TSC-deadline mode) */
 };
 
@@ -86,6 +87,15 @@ void lapic_write(struct lapic *a, uint32_t off, uint32_t val);
 void lapic_set_lint0(struct lapic *a, bool level);
 /* Raise a fixed interrupt with this vector (IPIs, timer, LVT). */
 void lapic_accept(struct lapic *a, int vector);
+/* The same from the I/O APIC: level sets the TMR bit, whose EOI is then
+ * broadcast to the I/O APIC (ioapic_eoi). */
+void lapic_accept_trig(struct lapic *a, int vector, bool level);
+/* An NMI message; an ExtINT message (the next INTA reads the 8259). */
+void lapic_nmi(struct lapic *a);
+void lapic_extint(struct lapic *a);
+/* This APIC is named by a physical (APIC ID, 0xFF all) or logical
+ * (LDR/DFR) destination. */
+bool lapic_dest_match(const struct lapic *t, uint32_t dest, bool logical);
 /* For cpu->intr_ack. */
 int lapic_intr_ack(void *lapic);
 /* The timer is armed and not masked (a halted CPU may yet be woken). */

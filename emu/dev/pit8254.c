@@ -113,8 +113,8 @@ static void irq0_event(void *ctx, uint64_t when)
 {
     struct pit8254 *p = ctx;
     if (p->pic) {
-        pic_set_irq(p->pic, 0, true);
-        pic_set_irq(p->pic, 0, false);
+        machine_set_isa_irq(p->m, 0, true);
+        machine_set_isa_irq(p->m, 0, false);
     }
     schedule_irq0(p, when);   /* from the ideal time: the rate stays exact */
 }

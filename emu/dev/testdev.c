@@ -10,9 +10,9 @@
  *   mappings to drop: it invalidates decoded code of the page (as a write
  *   to it would). Reads give 0.
  * - 0x2000-0x2017: one port per ISA IRQ line; a write sets the line's
- *   level (nonzero = high). Lines 0-15 go to the 8259 pair; lines 16-23
- *   reach only an I/O APIC, which vtx does not have yet, so they do
- *   nothing. Reads give 0.
+ *   level (nonzero = high). Lines 0-15 are ISA IRQs (the 8259 pair and
+ *   the I/O APIC, IRQ 0 on GSI 2: machine_set_isa_irq); lines 16-23 reach
+ *   only the I/O APIC, GSIs 16-23. Reads give 0.
  * - 0xFF000000, 64 KiB: scratch memory, read and written at any size.
  * Devices from the command line come first: a port one of them has (say
  * isa-debugcon at 0xE9) stays theirs, and pc-testdev takes the rest. */
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "ioapic.h"
 #include "pic8259.h"
 
 static uint32_t reg_mask(int size, int shift)
@@ -81,8 +82,11 @@ static void irq_out(void *dev, uint16_t port, int size, uint32_t val)
     struct testdev *d = dev;
     (void)size;
     int line = port - TESTDEV_PORT_IRQ;
+    bool level = (val & 0xff) != 0;
     if (line < 16 && d->pic)
-        pic_set_irq(d->pic, line, (val & 0xff) != 0);
+        machine_set_isa_irq(d->m, line, level);
+    else if (line >= 16)
+        ioapic_set_irq(d->m->ioapic, line, level);   /* GSIs 16-23 */
 }
 
 static uint64_t iomem_read(void *dev, uint64_t off, int size)

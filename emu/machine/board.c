@@ -1,5 +1,5 @@
 /* The board: the machine struct with its RAM, memory map, buses and the
- * standard devices (the 8259 PIC pair, the 8254 PIT, the RTC/CMOS, COM1 on
+ * standard devices (the 8259 PIC pair, the I/O APIC, the 8254 PIT, the RTC/CMOS, COM1 on
  * IRQ 4, isa-debug-exit at 0xf4, the shutdown port, port 0x92, the
  * keyboard controller, the reset control register) plus the
  * debug-exit and debug-console devices the command line asks for, without
@@ -14,6 +14,7 @@
 #include "dev/debugcon.h"
 #include "dev/debugexit.h"
 #include "dev/i8042.h"
+#include "dev/ioapic.h"
 #include "dev/pic8259.h"
 #include "dev/pit8254.h"
 #include "dev/port92.h"
@@ -32,9 +33,19 @@ int machine_stdin_fd(void)
     return STDIN_FILENO;
 }
 
+void machine_set_isa_irq(struct machine *m, int irq, bool level)
+{
+    if (irq < 0 || irq > 15)
+        return;
+    if (m->pic)
+        pic_set_irq(m->pic, irq, level);
+    if (m->ioapic && irq != 2)           /* IRQ 2 is the cascade */
+        ioapic_set_irq(m->ioapic, irq == 0 ? 2 : irq, level);
+}
+
 static void com1_irq(void *ctx, bool level)
 {
-    pic_set_irq(ctx, COM1_IRQ, level);
+    machine_set_isa_irq(ctx, COM1_IRQ, level);
 }
 
 static bool add_com1(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
@@ -47,7 +58,7 @@ static bool add_com1(struct machine *m, const struct machine_config *cfg, char *
         return false;
     }
     m->com1->irq = com1_irq;
-    m->com1->irq_ctx = m->pic;
+    m->com1->irq_ctx = m;
     return true;
 }
 
@@ -109,10 +120,15 @@ static bool add_reset_devices(struct machine *m)
     return m->port92 && m->kbc && m->resetctl;
 }
 
-/* The legacy interrupt and timer path: PIC pair, PIT on IRQ 0, RTC on IRQ 8. */
+/* The interrupt and timer path: PIC pair, I/O APIC, PIT on IRQ 0, RTC on IRQ 8. */
 static bool add_timers(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     m->pic = pic_new(m);
+    m->ioapic = m->pic ? ioapic_new(m) : NULL;
+    if (!m->ioapic) {
+        snprintf(err, errlen, "cannot create the PIC and I/O APIC");
+        return false;
+    }
     m->pit = m->pic ? pit_new(m, m->pic) : NULL;
     m->cmos = m->pit ? cmos_new(m, m->pic, cfg->ncpu) : NULL;
     if (!m->cmos) {
@@ -186,6 +202,7 @@ void machine_free_board(struct machine *m)
     cmos_free(m->cmos);
     pit_free(m->pit);
     pic_free(m->pic);
+    ioapic_free(m->ioapic);
     platform_free(m);
     memmap_free(m);
     free(m);

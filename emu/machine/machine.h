@@ -20,6 +20,7 @@ struct port92;
 struct i8042;
 struct resetctl;
 struct pic8259;
+struct ioapic;
 struct pit8254;
 struct cmos;
 struct platform;
@@ -112,6 +113,7 @@ struct machine {
     struct i8042 *kbc;
     struct resetctl *resetctl;
     struct pic8259 *pic;      /* the 8259 pair; its INT drives CPU 0 */
+    struct ioapic *ioapic;    /* the I/O APIC at 0xFEC00000 */
     struct pit8254 *pit;      /* the 8254 timer and port 0x61 */
     struct cmos *cmos;        /* the RTC and CMOS RAM */
     struct platform *platform;     /* fw_cfg, pc-testdev, ACPI (platform.c) */
@@ -144,6 +146,9 @@ void machine_flush(struct machine *m);
  * terminal that belongs to another process group (vtx in the background:
  * reading it would stop vtx). */
 int machine_stdin_fd(void);
+/* ISA interrupt line irq (0..15) at level: to the 8259 pair and to the
+ * I/O APIC pin the MADT names (IRQ 0 -> GSI 2, the others identity). */
+void machine_set_isa_irq(struct machine *m, int irq, bool level);
 
 /* Guest-physical memory. phys_ptr returns the host address of RAM behind
  * pa if [pa, pa+len) lies in RAM, else NULL. phys_read/phys_write handle

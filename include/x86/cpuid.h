@@ -42,6 +42,7 @@
 
 /* Leaf 7 subleaf 0 EBX */
 #define CPUID_7_EBX_FSGSBASE (1u << 0)
+#define CPUID_7_EBX_TSC_ADJUST (1u << 1)
 #define CPUID_7_EBX_BMI1     (1u << 3)
 #define CPUID_7_EBX_SMEP     (1u << 7)
 #define CPUID_7_EBX_ERMS     (1u << 9)

@@ -13,6 +13,7 @@
 
 static volatile uint64_t ticks, rtc_ints, spurious;
 static volatile bool eoi_in_handler = true;
+static uint64_t tsc_per_20_ticks;       /* measured in test_irq0 */
 
 static void irq0_handler(struct intr_frame *f)
 {
@@ -144,6 +145,7 @@ static void test_irq0(void)
     hlt_ticks(40);
     uint64_t c = rdtsc();
     uint64_t d1 = b - a, d2 = c - b;
+    tsc_per_20_ticks = d1;
     reportf(d1 > 0 && d2 * 10 >= d1 * 16 && d2 * 10 <= d1 * 24, "tsc-ratio-over-ticks",
             "TSC %lu over 20 ticks, %lu over 40", d1, d2);
     if (!on_qemu) {
@@ -281,6 +283,49 @@ static void test_rtc_periodic(void)
     reportf(n >= 28 && n <= 62, "rtc-periodic-irq8-rate", "%lu interrupts, expected ~56", n);
 }
 
+/* IA32_TSC_ADJUST (SDM Vol. 3B "Time-Stamp Counter"): a write to it moves
+ * the TSC by its change; a write to the TSC moves it by the TSC's change.
+ * Checked when CPUID.7:EBX[1] advertises it (QEMU TCG does not). */
+static void test_tsc_adjust(void)
+{
+    if (cpuid(0, 0).a < 7 || !(cpuid(7, 0).b & 2))
+        return;
+    uint64_t adj0 = rdmsr(0x3b);
+    report("tsc-adjust-zero-at-boot", adj0 == 0);
+    uint64_t t0 = rdtsc();
+    wrmsr(0x3b, adj0 + 1000000000000ull);
+    uint64_t t1 = rdtsc();
+    reportf(t1 - t0 >= 1000000000000ull && t1 - t0 < 1000000000000ull + 10000000,
+            "tsc-adjust-write-moves-tsc", "TSC moved by %lu", t1 - t0);
+    reportf(rdmsr(0x3b) == adj0 + 1000000000000ull, "tsc-adjust-readback", "%#lx", rdmsr(0x3b));
+    uint64_t before = rdtsc();
+    wrmsr(0x10, 0x1000);
+    uint64_t adj = rdmsr(0x3b);
+    uint64_t delta = adj0 + 1000000000000ull - adj;    /* how far the TSC was set back */
+    reportf(delta >= before - 0x1000 && delta < before - 0x1000 + 10000000,
+            "tsc-write-moves-tsc-adjust", "ADJUST %#lx, TSC was %#lx", adj, before);
+    wrmsr(0x3b, 0);
+    uint64_t t2 = rdtsc();
+    reportf(t2 >= delta - 1000000000000ull && rdmsr(0x3b) == 0, "tsc-adjust-restored",
+            "TSC %#lx", t2);
+}
+
+/* CPUID leaf 0x15 (TSC/crystal ratio): when present (EAX, EBX, ECX all
+ * nonzero), its TSC frequency agrees with the TSC rate measured against
+ * PIT ticks. Only vtx reports the leaf; QEMU TCG gives zeros. */
+static void test_cpuid15(void)
+{
+    if (cpuid(0, 0).a < 0x15)
+        return;
+    struct cpuid r = cpuid(0x15, 0);
+    if (!r.a || !r.b || !r.c)
+        return;
+    uint64_t hz = (uint64_t)r.c * r.b / r.a;
+    uint64_t measured = tsc_per_20_ticks * PIT_HZ / (20ull * TICK_DIV);
+    reportf(measured > hz / 100 * 99 && measured < hz / 100 * 101, "tsc-freq-matches-cpuid15",
+            "CPUID.15H %lu Hz, measured %lu Hz", hz, measured);
+}
+
 int kmain(struct multiboot_info *mb)
 {
     (void)mb;
@@ -294,6 +339,8 @@ int kmain(struct multiboot_info *mb)
     test_ch2();
     test_cmos();
     test_rtc_periodic();
+    test_tsc_adjust();
+    test_cpuid15();
     outb(0x21, 0xff);
     pit_ch0(0);
     return report_summary();

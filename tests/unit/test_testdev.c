@@ -45,7 +45,7 @@ static void irq_lines(struct tcase *t)
     bus_out(b, 0x2000 + 5, 1, 0);
     bus_out(b, 0x2000 + 10, 1, 1);
     EXPECT_EQ(t, m->pic->chip[1].irr & (1 << 2), 1 << 2);
-    bus_out(b, 0x2000 + 20, 1, 1);                   /* no I/O APIC: nothing */
+    bus_out(b, 0x2000 + 20, 1, 1);                   /* GSI 20: the I/O APIC only */
     EXPECT_EQ(t, bus_in(b, 0x2000 + 5, 1), 0);
     machine_free_board(m);
 }
