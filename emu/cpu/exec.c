@@ -174,23 +174,24 @@ static void run_single_step(struct cpu *c)
 enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
 {
     for (;;) {
+        /* An interrupt or NMI that waits for the STI / MOV SS shadow to end
+         * has the shadowed instruction run alone, then is looked at again. */
+        bool shadowed = false;
         if (c->events || c->m->stop) {
             if (c->stop_request || c->m->stop) {
                 c->stop_request = false;
                 return STOP_MACHINE;
             }
-            if (c->nmi_pending || c->intr_line)
+            if (c->nmi_pending || c->intr_line) {
                 check_events(c);
+                shadowed = (c->nmi_pending || c->intr_line) && c->icount < c->shadow_until;
+            }
             if (c->halted)
                 return STOP_HLT;
         }
         if (c->icount >= until)
             return STOP_BUDGET;
-        /* An interrupt or NMI waits for the STI / MOV SS shadow to end:
-         * run the shadowed instruction alone, then look again. */
-        if ((c->intr_line || c->nmi_pending) && c->icount < c->shadow_until)
-            run_single_step(c);
-        else if (c->rflags & (RFLAGS_TF | RFLAGS_RF))
+        if (shadowed || (c->rflags & (RFLAGS_TF | RFLAGS_RF)))
             run_single_step(c);
         else
             run_block(c, until);

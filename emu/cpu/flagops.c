@@ -36,11 +36,8 @@ void op_cli(struct cpu *c, const struct insn *i)
 void op_sti(struct cpu *c, const struct insn *i)
 {
     if_check(c);
-    if (!(c->rflags & RFLAGS_IF)) {
-        c->shadow_until = c->icount + 2;
-        if (c->intr_line)
-            cpu_leave_block(c);   /* deliver it right after the shadow */
-    }
+    if (!(c->rflags & RFLAGS_IF))
+        c->shadow_until = c->icount + 2;   /* STI ends its block (A_END) */
     c->rflags |= RFLAGS_IF;
     rip_advance(c, i);
 }
