@@ -223,17 +223,6 @@ bool t_add(struct t *t, const struct ginsn *g)
     return case_add(t->c, g);
 }
 
-/* Runs `build` until it produces an encodable instruction; the case is
- * restarted (fresh random state) for every attempt. */
-#define RETRY(t, c, r, fam, body)                          \
-    for (int tries_ = 0;; tries_++) {                      \
-        t_begin(t, c, r, fam);                             \
-        if (body)                                          \
-            break;                                         \
-        if (tries_ > 200)                                  \
-            break;                                         \
-    }                                                      \
-    case_finish(c)
 
 /* ---- ALU ---- */
 

@@ -12,15 +12,6 @@
 
 #include "tpl.h"
 
-#define RETRY(t, c, r, fam, body)                          \
-    for (int tries_ = 0;; tries_++) {                      \
-        t_begin(t, c, r, fam);                             \
-        if (body)                                          \
-            break;                                         \
-        if (tries_ > 200)                                  \
-            break;                                         \
-    }                                                      \
-    case_finish(c)
 
 /* Appends raw bytes as one instruction (no flag effects recorded). */
 static bool put(struct t *t, const char *text, const uint8_t *b, int n)

@@ -4,15 +4,6 @@
 
 #include "tpl.h"
 
-#define RETRY(t, c, r, fam, body)                          \
-    for (int tries_ = 0;; tries_++) {                      \
-        t_begin(t, c, r, fam);                             \
-        if (body)                                          \
-            break;                                         \
-        if (tries_ > 200)                                  \
-            break;                                         \
-    }                                                      \
-    case_finish(c)
 
 #define BIT(r) (1u << (r))
 

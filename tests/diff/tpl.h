@@ -67,4 +67,16 @@ void fam_ssefp(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_x87(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 void fam_seg(struct dcase *c, struct rng *r, uint64_t i, uint32_t feat);
 
+/* Runs `build` until it produces an encodable instruction; the case is
+ * restarted (fresh random state) for every attempt. */
+#define RETRY(t, c, r, fam, body)                          \
+    for (int tries_ = 0;; tries_++) {                      \
+        t_begin(t, c, r, fam);                             \
+        if (body)                                          \
+            break;                                         \
+        if (tries_ > 200)                                  \
+            break;                                         \
+    }                                                      \
+    case_finish(c)
+
 #endif
