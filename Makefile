@@ -44,7 +44,7 @@ run: deps
 	  [ $$st -eq 1 ] || { echo "make run: the demo kernel ended with status $$st" >&2; exit 1; }
 	@tests/hv/run.sh auto
 
-# Every test, ending with one line "N passed, N failed, N skipped".
+# Every test, ending with one line "N passed, N failed, N skipped, N known QEMU differences".
 check: deps
 	@$(MAKE) --no-print-directory all
 	@bash tests/check.sh

@@ -1,4 +1,4 @@
-/* Small printf: %d %i %u %x %X %o %s %c %p %%, width, '-', '0', l and ll. */
+/* Small printf: %d %i %u %x %X %o %s %c %p %%, width, '-', '0', '#', l and ll. */
 #include "kern.h"
 
 struct out { char *buf; size_t n, len; bool to_serial; };
@@ -35,11 +35,12 @@ static int format(struct out *o, const char *fmt, va_list ap)
     for (; *fmt; fmt++) {
         if (*fmt != '%') { put(o, *fmt); continue; }
         fmt++;
-        bool zero = false, left = false;
+        bool zero = false, left = false, alt = false;
         int width = 0, lng = 0;
         for (;; fmt++) {
             if (*fmt == '0') zero = true;
             else if (*fmt == '-') left = true;
+            else if (*fmt == '#') alt = true;
             else break;
         }
         while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
@@ -54,6 +55,10 @@ static int format(struct out *o, const char *fmt, va_list ap)
         case 'u': case 'x': case 'X': case 'o': {
             uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
             int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
+            if (alt && v && base != 10) {             /* 0x / 0X / 0 prefix */
+                put(o, '0');
+                if (base == 16) put(o, *fmt);
+            }
             put_num(o, v, false, base, *fmt == 'X', width, zero, left);
             break;
         }

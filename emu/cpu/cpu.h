@@ -119,6 +119,9 @@ struct cpu {
     uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, misc_enable, feature_control, tsc_offset;
+    uint64_t apic_page;            /* guest-physical page where this CPU's
+                                    * xAPIC registers answer; ~0 when they
+                                    * do not (disabled, x2APIC, no APIC) */
     uint64_t tsc_adjust;           /* IA32_TSC_ADJUST (0 at power-up, kept by INIT) */
     uint64_t mtrr_def_type;
 

@@ -64,8 +64,10 @@ void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
     switch (leaf) {
     case 0: vendor(out, MAX_BASIC_LEAF, "GenuineIntel"); return;
     case 1:
+        /* SDM Vol. 3A "Enabling or Disabling the Local APIC": with
+         * IA32_APIC_BASE[11] clear, CPUID.1:EDX.APIC reads 0. */
         regs4(out, CPU_SIGNATURE, (8u << 8) | (ncpu << 16) | ((uint32_t)c->index << 24),
-              FEAT_1_ECX, FEAT_1_EDX);
+              FEAT_1_ECX, FEAT_1_EDX & ((c->apic_base & (1u << 11)) ? ~0u : ~CPUID_1_EDX_APIC));
         return;
     case 7:
         if (sub == 0)

@@ -108,7 +108,7 @@ static struct block *block_at(struct cpu *c)
     uint8_t *host = tlb_ptr(c, TLB_EXEC, lin, 1);
     if (!host) {
         uint64_t pa = mmu_translate(c, lin, ACC_X | acc_user(c));
-        host = phys_ptr(m, pa, 1);
+        host = (pa & ~0xfffull) == c->apic_page ? NULL : phys_ptr(m, pa, 1);
         if (!host)
             return NULL;          /* executing from MMIO or a hole */
     }

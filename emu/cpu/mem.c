@@ -3,6 +3,7 @@
 #include "mem.h"
 
 #include "codecache.h"
+#include "dev/lapic.h"
 #include "machine/machine.h"
 
 _Noreturn void seg_fault_noncanonical(struct cpu *c, int s)
@@ -42,8 +43,18 @@ uint64_t seg_linear_legacy(struct cpu *c, int s, uint64_t off, int sz, int write
     return (sg->base + off) & 0xffffffffull;
 }
 
+/* The xAPIC register page answers this CPU's accesses wherever
+ * IA32_APIC_BASE puts it, over RAM too — SDM Vol. 3A "Relocating the Local
+ * APIC Registers". */
+static bool is_apic_page(const struct cpu *c, uint64_t pa)
+{
+    return (pa & ~0xfffull) == c->apic_page;
+}
+
 uint64_t phys_read_one(struct cpu *c, uint64_t pa, int sz)
 {
+    if (is_apic_page(c, pa))
+        return lapic_mmio_read(c->lapic, pa & 0xfff, sz);
     uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
     return p ? load_le(p, sz) : phys_read(c->m, pa, sz);
 }
@@ -51,6 +62,10 @@ uint64_t phys_read_one(struct cpu *c, uint64_t pa, int sz)
 /* A write to RAM drops decoded code taken from that page. */
 void phys_write_one(struct cpu *c, uint64_t pa, int sz, uint64_t v)
 {
+    if (is_apic_page(c, pa)) {
+        lapic_mmio_write(c->lapic, pa & 0xfff, sz, v);
+        return;
+    }
     uint8_t *p = phys_ptr(c->m, pa, (uint64_t)sz);
     if (p) {
         codecache_note_write(c, pa, sz);

@@ -187,8 +187,8 @@ static void tlb_fill(struct cpu *c, uint64_t lin, unsigned acc, const struct wal
         return;
     uint64_t page = w->pa & ~0xfffull;
     uint8_t *host = phys_ptr(c->m, page, 0x1000);
-    if (!host)
-        return;
+    if (!host || page == c->apic_page)
+        return;                  /* not RAM, or the APIC page over RAM */
     int kind = (acc & ACC_X) ? TLB_EXEC : (acc & ACC_W) ? TLB_WRITE : TLB_READ;
     if (c->tlb_key == 2 && kind != TLB_EXEC)
         return;     /* alignment checking: data accesses take the slow path */

@@ -29,17 +29,12 @@ static void deliver(struct ioapic *io, int pin)
     int dm = (int)((e >> IORED_DM_SHIFT) & 7), vector = (int)(e & IORED_VECTOR);
     bool level = e & IORED_LEVEL, logical = e & IORED_DESTMODE;
     uint32_t dest = (uint32_t)(e >> IORED_DEST_SHIFT);
-    struct machine *m = io->m;
-    for (int i = 0; i < m->ncpu; i++) {
-        struct lapic *t = m->cpu[i] ? m->cpu[i]->lapic : NULL;
-        if (!t || !lapic_dest_match(t, dest, logical))
-            continue;
-        switch (dm) {
-        case 0: case 1: lapic_accept_trig(t, vector, level); break;
-        case 4: lapic_nmi(t); break;
-        case 7: lapic_extint(t); break;
-        default: break;
-        }
+    /* Fixed, lowest priority, NMI and ExtINT reach the local APICs; SMI
+     * (no SMM yet), INIT and the reserved modes are not sent. */
+    if (dm == DM_FIXED || dm == DM_LOWEST || dm == DM_NMI || dm == DM_EXTINT) {
+        struct apic_msg msg = { .dest = dest, .logical = logical, .level = level,
+                                .dm = dm, .vector = vector, .shorthand = SH_NONE };
+        lapic_send(io->m, NULL, &msg);
     }
     if (level && (dm == 0 || dm == 1))
         io->redir[pin] |= IORED_REMOTE_IRR;

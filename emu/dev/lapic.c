@@ -1,27 +1,31 @@
-/* The local APIC, one per CPU, in xAPIC mode — SDM Vol. 3A chapter 11.
+/* The local APIC, one per CPU — SDM Vol. 3A chapter 11.
  *
- * MMIO: one page at 0xFEE00000 serves every CPU. The bus callbacks do not
- * know which CPU accesses the page, so they go through the machine's
- * "current CPU" (machine.cur_cpu, set by the run loop before each
- * cpu_run) and reach that CPU's own APIC. The page stays at 0xFEE00000:
- * relocating it through IA32_APIC_BASE is not modelled; with the APIC
- * globally disabled (IA32_APIC_BASE bit 11 clear) it reads all-ones and
- * ignores writes.
+ * MMIO: each CPU's registers answer that CPU's own accesses in the 4-KiB
+ * page IA32_APIC_BASE names (0xFEE00000 at reset; relocatable, over RAM
+ * too), through the CPU's physical-access path (emu/cpu/mem.c checks
+ * cpu.apic_page, which sync_page() keeps). With the APIC globally disabled
+ * or in x2APIC mode the page does not answer: the address decodes as it
+ * would without an APIC (a hole reads all-ones).
  *
  * Timer: the APIC timer counts at the 1 GHz bus clock divided by the
  * divide configuration (as QEMU's 1 ns bus cycle), on the machine's
  * virtual clock, so one count is one instruction at divide 1.
  *
- * IPIs are delivered at once (delivery status always reads idle).
- * Destinations: physical APIC ID (0xFF: broadcast), flat logical mode
- * (LDR bits), and the shorthands self, all including self, all excluding
- * self.
+ * Interrupt messages (ICR, I/O APIC) are delivered at once (delivery
+ * status always reads idle). Destinations: physical APIC ID (0xFF:
+ * broadcast), logical flat and cluster models, x2APIC IDs and logical
+ * IDs, and the shorthands. Lowest-priority delivery goes to the one
+ * target with the lowest arbitration priority (ties: the lowest APIC ID).
  *
  * State: INIT gives the SDM's reset state (SVR 0xFF: software disabled,
- * every LVT entry masked). At power-up the BSP's APIC is left as QEMU's
- * SeaBIOS leaves it before booting a kernel: SVR 0x1FF (enabled, spurious
- * vector 0xFF), LINT0 = ExtINT (0x8700), LINT1 = NMI (0x8400), so the 8259
- * reaches CPU 0 through LINT0 when the guest never touches the APIC. */
+ * every LVT entry masked) and keeps IA32_APIC_BASE. At power-up the BSP's
+ * APIC is left as QEMU's SeaBIOS leaves it before booting a kernel: SVR
+ * 0x1FF (enabled, spurious vector 0xFF), LINT0 = ExtINT (0x8700), LINT1 =
+ * NMI (0x8400), so the 8259 reaches CPU 0 through LINT0 when the guest
+ * never touches the APIC. LINT1 has no source on this board (no NMI
+ * button, no parity/channel-check NMI); the thermal and performance
+ * monitor entries are registers without sources (no thermal sensor, no
+ * performance counters are advertised). */
 #include "lapic.h"
 
 #include <stdlib.h>
@@ -95,11 +99,20 @@ static void update(struct lapic *a)
         cpu_leave_block(c);
 }
 
+/* SDM Vol. 3A "Error Handling": the error is recorded in the ESR (read
+ * after a write to it) and signalled through the LVT error entry. */
+#define ESR_SEND_ILLEGAL_VECTOR    (1u << 5)
+#define ESR_RECEIVE_ILLEGAL_VECTOR (1u << 6)
+#define ESR_ILLEGAL_REGISTER       (1u << 7)
+
 static void set_error(struct lapic *a, uint32_t bit)
 {
     a->esr_pending |= bit;
-    if (!(a->lvt[LVT_ERROR] & LVT_MASKED))
-        lapic_accept(a, a->lvt[LVT_ERROR] & 0xff);
+    uint32_t l = a->lvt[LVT_ERROR];
+    if (!(l & LVT_MASKED) && (l & 0xff) >= 16)
+        lapic_accept(a, l & 0xff);
+    else if (!(l & LVT_MASKED))
+        a->esr_pending |= ESR_RECEIVE_ILLEGAL_VECTOR;   /* no recursion */
 }
 
 void lapic_accept(struct lapic *a, int vector)
@@ -112,8 +125,8 @@ void lapic_accept(struct lapic *a, int vector)
  * the EOI of a vector whose TMR bit is set is broadcast to the I/O APIC. */
 void lapic_accept_trig(struct lapic *a, int vector, bool level)
 {
-    if (vector < 16) {
-        a->esr_pending |= 1u << 6;        /* received illegal vector */
+    if (vector < 16) {                    /* vectors 0-15 are illegal */
+        set_error(a, ESR_RECEIVE_ILLEGAL_VECTOR);
         return;
     }
     bit_set(a->irr, vector);
@@ -153,9 +166,21 @@ int lapic_intr_ack(void *ctx)
     return v;
 }
 
+/* LINT0 as its LVT entry programs it (SDM Vol. 3A "Local Vector Table"):
+ * ExtINT passes the 8259's INT through (extint_ready); fixed and NMI
+ * deliver on the rising edge. */
 void lapic_set_lint0(struct lapic *a, bool level)
 {
+    bool rising = level && !a->extint;
     a->extint = level;
+    uint32_t l = a->lvt[LVT_LINT0];
+    if (rising && hw_enabled(a) && !(l & LVT_MASKED)) {
+        int dm = (l >> LVT_DM_SHIFT) & 7;
+        if (dm == DM_FIXED)
+            lapic_accept(a, l & 0xff);
+        else if (dm == DM_NMI)
+            lapic_nmi(a);
+    }
     update(a);
 }
 
@@ -175,6 +200,18 @@ static bool x2apic(const struct lapic *a)
 {
     return (a->cpu->apic_base & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
            (APIC_BASE_ENABLE | APIC_BASE_EXTD);
+}
+
+static void sync_page(struct lapic *a)
+{
+    struct cpu *c = a->cpu;
+    uint64_t page = hw_enabled(a) && !x2apic(a)
+                        ? c->apic_base & ~0xfffull
+                        : ~0ull;
+    if (page != c->apic_page) {
+        c->apic_page = page;
+        tlb_flush_all(c);                 /* host pointers to the old/new page */
+    }
 }
 
 static void timer_event(void *ctx, uint64_t when)
@@ -262,8 +299,11 @@ static void init_cpu(struct lapic *t)
 {
     struct cpu *c = t->cpu;
     uint8_t id = t->id;
+    uint64_t base = c->apic_base;         /* INIT keeps the APIC's mode and base */
     cpu_reset(c);
+    c->apic_base = base;
     lapic_reset(t);
+    sync_page(t);
     t->id = id;
     c->halted = true;
     c->last_block = NULL;
@@ -271,12 +311,36 @@ static void init_cpu(struct lapic *t)
     update(t);
 }
 
-static void deliver(struct lapic *t, int dm, int vector)
+/* SDM Vol. 3A "Arbitration Priority Register (APR)". */
+static uint32_t apr(const struct lapic *a)
 {
-    switch (dm) {
+    int isrv = highest(a->isr), irrv = highest(a->irr);
+    unsigned t = a->tpr >> 4, is = isrv < 0 ? 0 : (unsigned)isrv >> 4,
+             ir = irrv < 0 ? 0 : (unsigned)irrv >> 4;
+    if (t >= ir && t > is)
+        return a->tpr;
+    unsigned hi = t > is ? t : is;
+    return (hi > ir ? hi : ir) << 4;
+}
+
+/* Lowest-priority delivery (SDM Vol. 3A "Lowest Priority Delivery
+ * Mode"): the target with the lowest arbitration priority; ties go to the
+ * lowest APIC ID. (The P6 focus-processor rule is not modelled: newer
+ * processors leave the choice to the chipset, which uses priority.) */
+static bool lower_priority(const struct lapic *t, const struct lapic *best)
+{
+    if (!best)
+        return true;
+    uint32_t pt = apr(t), pb = apr(best);
+    return pt != pb ? pt < pb : t->id < best->id;
+}
+
+static void deliver(struct lapic *t, const struct apic_msg *msg)
+{
+    switch (msg->dm) {
     case DM_FIXED:
-    case 1:                               /* lowest priority: as fixed */
-        lapic_accept(t, vector);
+    case DM_LOWEST:
+        lapic_accept_trig(t, msg->vector, msg->level);
         break;
     case DM_NMI:
         lapic_nmi(t);
@@ -285,37 +349,62 @@ static void deliver(struct lapic *t, int dm, int vector)
         init_cpu(t);
         break;
     case DM_SIPI:
-        start_up(t, vector);
+        start_up(t, msg->vector);
         break;
-    default:
+    case DM_EXTINT:
+        lapic_extint(t);
+        break;
+    default:                              /* SMI: no SMM yet */
         break;
     }
 }
 
+void lapic_send(struct machine *m, struct lapic *src, const struct apic_msg *msg)
+{
+    struct lapic *lowest = NULL;
+    for (int i = 0; i < m->ncpu; i++) {
+        struct lapic *t = m->cpu[i] ? m->cpu[i]->lapic : NULL;
+        if (!t || !hw_enabled(t))
+            continue;                     /* a disabled APIC takes no messages */
+        bool self = t == src, hit;
+        switch (msg->shorthand) {
+        case SH_SELF: hit = self; break;
+        case SH_ALL: hit = true; break;
+        case SH_OTHERS: hit = !self; break;
+        default: hit = lapic_dest_match(t, msg->dest, msg->logical); break;
+        }
+        if (!hit)
+            continue;
+        if (msg->dm == DM_LOWEST) {
+            if (lower_priority(t, lowest))
+                lowest = t;
+            continue;
+        }
+        /* INIT to oneself would reset the CPU mid-instruction: not done. */
+        if (!(self && msg->dm == DM_INIT))
+            deliver(t, msg);
+    }
+    if (lowest)
+        deliver(lowest, msg);
+}
+
+/* SDM Vol. 3A "Interrupt Command Register (ICR)". */
 static void send_ipi(struct lapic *a)
 {
     uint32_t lo = a->icr_lo;
-    int dm = (lo >> 8) & 7, vector = lo & 0xff, shorthand = (lo >> 18) & 3;
-    bool logical = lo & (1u << 11);
+    struct apic_msg msg = {
+        .dm = (lo >> 8) & 7, .vector = lo & 0xff, .shorthand = (lo >> 18) & 3,
+        .logical = lo & (1u << 11), .level = false,
+        .dest = x2apic(a) ? a->icr_hi : a->icr_hi >> 24,
+    };
     /* INIT level de-assert: only synchronises arbitration IDs. */
-    if (dm == DM_INIT && !(lo & (1u << 14)) && (lo & (1u << 15)))
+    if (msg.dm == DM_INIT && !(lo & (1u << 14)) && (lo & (1u << 15)))
         return;
-    struct machine *m = a->m;
-    for (int i = 0; i < m->ncpu; i++) {
-        struct lapic *t = m->cpu[i]->lapic;
-        if (!t)
-            continue;
-        bool self = t == a, hit;
-        switch (shorthand) {
-        case 1: hit = self; break;
-        case 2: hit = true; break;
-        case 3: hit = !self; break;
-        default: hit = lapic_dest_match(t, x2apic(a) ? a->icr_hi : a->icr_hi >> 24, logical); break;
-        }
-        /* INIT to oneself would reset the CPU mid-instruction: not done. */
-        if (hit && !(self && dm == DM_INIT))
-            deliver(t, dm, vector);
+    if ((msg.dm == DM_FIXED || msg.dm == DM_LOWEST) && msg.vector < 16) {
+        set_error(a, ESR_SEND_ILLEGAL_VECTOR);
+        return;
     }
+    lapic_send(a->m, a, &msg);
 }
 
 /* ---- Registers. */
@@ -335,6 +424,7 @@ uint32_t lapic_read(struct lapic *a, uint32_t off)
     case LAPIC_ID: return (uint32_t)a->id << 24;
     case LAPIC_VER: return LAPIC_VERSION;
     case LAPIC_TPR: return a->tpr;
+    case LAPIC_APR: return apr(a);
     case LAPIC_PPR: return ppr(a);
     case LAPIC_LDR: return a->ldr;
     case LAPIC_DFR: return a->dfr;
@@ -409,19 +499,9 @@ void lapic_write(struct lapic *a, uint32_t off, uint32_t val)
     }
     default:
         if (off != LAPIC_TIMER_CCR && off != LAPIC_VER && off != LAPIC_PPR)
-            set_error(a, 1u << 7);        /* illegal register address */
+            set_error(a, ESR_ILLEGAL_REGISTER);
         break;
     }
-}
-
-/* ---- MMIO, through the current CPU. */
-
-/* The page answers only in xAPIC mode (not disabled, not x2APIC). */
-static struct lapic *current(void *dev)
-{
-    struct machine *m = dev;
-    struct cpu *c = m->cpu[m->cur_cpu];
-    return c && c->lapic && hw_enabled(c->lapic) && !x2apic(c->lapic) ? c->lapic : NULL;
 }
 
 /* ---- x2APIC (SDM Vol. 3A "Extended XAPIC (x2APIC)"): MSR 0x800 + offset/16. */
@@ -434,6 +514,7 @@ void lapic_base_changed(struct lapic *a, uint64_t old)
         lapic_reset(a);
         a->id = id;
     }
+    sync_page(a);
     update(a);
 }
 
@@ -530,21 +611,19 @@ void lapic_set_deadline(struct lapic *a, uint64_t v, uint64_t tsc)
     clock_arm(&a->timer_ev, clock_now(a->m) + (v - tsc));
 }
 
-static uint64_t mmio_read(void *dev, uint64_t off, int size)
+/* ---- MMIO: the CPU's physical accesses to its apic_page (emu/cpu/mem.c). */
+
+uint64_t lapic_mmio_read(struct lapic *a, uint32_t off, int size)
 {
-    struct lapic *a = current(dev);
-    if (!a)
-        return ~0ull;
-    uint32_t v = lapic_read(a, (uint32_t)off) >> (8 * (off & 3));
+    uint32_t v = lapic_read(a, off) >> (8 * (off & 3));
     return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
 }
 
-static void mmio_write(void *dev, uint64_t off, int size, uint64_t val)
+void lapic_mmio_write(struct lapic *a, uint32_t off, int size, uint64_t val)
 {
-    struct lapic *a = current(dev);
-    if (!a || size < 4 || (off & 0xf))
+    if (size < 4 || (off & 0xf))
         return;                           /* registers take aligned 32-bit writes */
-    lapic_write(a, (uint32_t)off, (uint32_t)val);
+    lapic_write(a, off, (uint32_t)val);
 }
 
 void lapic_reset(struct lapic *a)
@@ -582,15 +661,11 @@ struct lapic *lapic_new(struct machine *m, struct cpu *c)
         free(a);
         return NULL;
     }
-    if (c->index == 0 && bus_add_mmio(&m->bus, LAPIC_BASE, 0x1000, mmio_read, mmio_write, m) != 0) {
-        clock_unregister(m, &a->timer_ev);
-        free(a);
-        return NULL;
-    }
     c->lapic = a;
     c->intr_ack = lapic_intr_ack;
     c->intr_ctx = a;
     lapic_reset(a);
+    sync_page(a);
     if (c->index == 0) {                  /* as SeaBIOS leaves the BSP */
         a->svr = 0x1ff;
         a->lvt[LVT_LINT0] = 0x8700;
@@ -606,6 +681,7 @@ void lapic_free(struct lapic *a)
         return;
     clock_unregister(a->m, &a->timer_ev);
     a->cpu->lapic = NULL;
+    a->cpu->apic_page = ~0ull;
     free(a);
 }
 

@@ -1,6 +1,6 @@
 /* The local APIC of each CPU in xAPIC mode (SDM Vol. 3A, chapter 11
- * "Advanced Programmable Interrupt Controller (APIC)"): MMIO registers at
- * 0xFEE00000, interrupt acceptance and priority, the APIC timer on the
+ * "Advanced Programmable Interrupt Controller (APIC)"): MMIO registers in
+ * the page IA32_APIC_BASE names, x2APIC MSRs, interrupt acceptance and priority, the APIC timer on the
  * virtual clock, the LVT, and the ICR for IPIs (fixed, NMI, INIT, SIPI). */
 #ifndef EMU_LAPIC_H
 #define EMU_LAPIC_H
@@ -48,6 +48,8 @@ enum { LVT_TIMER, LVT_THERM, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_N };
 #define LVT_MASKED      (1u << 16)
 #define LVT_DM_SHIFT    8
 #define DM_FIXED  0
+#define DM_LOWEST 1
+#define DM_SMI    2
 #define DM_NMI    4
 #define DM_INIT   5
 #define DM_SIPI   6
@@ -73,8 +75,8 @@ struct lapic {
     uint64_t deadline;             /* IA32_TSC_DEADLINE (TSC-deadline mode) */
 };
 
-/* A local APIC for CPU c, attached to it (c->lapic, intr_ack); the first
- * one also claims the MMIO page. NULL if out of memory or clock events. */
+/* A local APIC for CPU c, attached to it (c->lapic, intr_ack, apic_page).
+ * NULL if out of memory or clock events. */
 struct lapic *lapic_new(struct machine *m, struct cpu *c);
 void lapic_free(struct lapic *a);
 /* Power-up / INIT state (SDM Vol. 3A "Local APIC State After Power-Up or
@@ -93,6 +95,18 @@ void lapic_accept_trig(struct lapic *a, int vector, bool level);
 /* An NMI message; an ExtINT message (the next INTA reads the 8259). */
 void lapic_nmi(struct lapic *a);
 void lapic_extint(struct lapic *a);
+/* An interrupt message: from an ICR (src, shorthand) or the I/O APIC
+ * (src NULL, SH_NONE). */
+enum { SH_NONE, SH_SELF, SH_ALL, SH_OTHERS };
+struct apic_msg {
+    uint32_t dest;                 /* APIC ID / logical ID (x2APIC: 32 bits) */
+    bool logical, level;
+    int dm, vector, shorthand;
+};
+void lapic_send(struct machine *m, struct lapic *src, const struct apic_msg *msg);
+/* The xAPIC register page, for this CPU's accesses to cpu.apic_page. */
+uint64_t lapic_mmio_read(struct lapic *a, uint32_t off, int size);
+void lapic_mmio_write(struct lapic *a, uint32_t off, int size, uint64_t val);
 /* This APIC is named by a physical (APIC ID, 0xFF all) or logical
  * (LDR/DFR) destination. */
 bool lapic_dest_match(const struct lapic *t, uint32_t dest, bool logical);

@@ -2,13 +2,15 @@
  * below 1 MiB) and entered by a start-up IPI with vector TRAMP_BASE >> 12,
  * i.e. in real mode at CS = TRAMP_BASE >> 4, IP = 0. It counts itself in
  * ap_count, enters 32-bit protected mode, stores its APIC ID (from the
- * xAPIC ID register) in ap_id, counts ap_done and halts for good. */
+ * xAPIC ID register) in ap_id, software-enables its APIC with logical ID
+ * 2 (flat model), counts ap_done, and then, interrupts off, loops for good:
+ * TPR := ap_tpr, ap_irr := IRR[95:64] (for the lowest-priority checks). */
 #define TRAMP_BASE 0x70000
 #define ABS(x) ((x) - ap_tramp + TRAMP_BASE)
 #define REL(x) ((x) - ap_tramp)
 
     .section .rodata
-    .globl ap_tramp, ap_tramp_end, ap_count, ap_id, ap_done
+    .globl ap_tramp, ap_tramp_end, ap_count, ap_id, ap_done, ap_tpr, ap_irr
     .code16
 ap_tramp:
     cli
@@ -27,9 +29,14 @@ ap_pm32:
     mov 0xfee00020, %eax
     shr $24, %eax
     mov %eax, ABS(ap_id)
+    movl $0x1ff, 0xfee000f0             /* SVR: enabled, spurious 0xFF */
+    movl $0x02000000, 0xfee000d0        /* LDR: logical ID 2 */
     lock incl ABS(ap_done)
-1:  cli
-    hlt
+1:  mov ABS(ap_tpr), %eax
+    mov %eax, 0xfee00080
+    mov 0xfee00220, %eax
+    mov %eax, ABS(ap_irr)
+    pause
     jmp 1b
     .balign 8
 ap_gdt:
@@ -43,4 +50,6 @@ ap_gdtr:
 ap_count: .long 0
 ap_id:    .long 0xffffffff
 ap_done:  .long 0
+ap_tpr:   .long 0
+ap_irr:   .long 0
 ap_tramp_end:
