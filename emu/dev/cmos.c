@@ -6,12 +6,18 @@
  * The time is deterministic: machine time 0 (clock.h) is 2026-01-01
  * 00:00:00 UTC (CMOS_EPOCH); registers 0-9 give that plus machine time,
  * plus whatever offset the guest set by writing them. Register B keeps the
- * guest's format bits (default 0x02: 24-hour, BCD); A's UIP bit always
- * reads 0 (an update is never in progress); C's flags clear on read; D
- * reads 0x80 (valid RAM and time). The periodic interrupt (rate from A,
- * enabled by B.PIE) sets C.PF|IRQF and raises IRQ 8 until C is read.
- * Not modelled: the alarm and update-ended interrupts (AF, UF), the SET
- * bit freezing the clock, the divider bits stopping it. */
+ * guest's format bits (default 0x02: 24-hour, BCD); D reads 0x80 (valid
+ * RAM and time); C's flags clear on read.
+ *
+ * Update cycles happen at each whole second of machine time (the time
+ * registers change then). A's UIP bit reads 1 during the 244 us before
+ * each (the datasheet's tBUC; as QEMU). Each update sets C.UF, and C.AF
+ * when the three alarm registers match the new time (an alarm byte of
+ * 0xC0-0xFF matches any value). B.SET stops updates (the time holds and
+ * can be written whole) and clears B.UIE. The periodic interrupt (rate
+ * from A) sets C.PF. A flag whose enable bit in B is set (PIE, AIE, UIE)
+ * also sets C.IRQF and raises IRQ 8 until C is read. Not modelled: the
+ * divider bits of A stopping the clock, daylight saving (B.DSE). */
 #include "cmos.h"
 
 #include <stdlib.h>
@@ -19,12 +25,18 @@
 #include "dev/pic8259.h"
 #include "machine/machine.h"
 
+#define REG_A_UIP  0x80
 #define REG_B_SET  0x80
 #define REG_B_PIE  0x40
+#define REG_B_AIE  0x20
+#define REG_B_UIE  0x10
 #define REG_B_DM   0x04   /* binary */
 #define REG_B_24H  0x02
 #define REG_C_IRQF 0x80
 #define REG_C_PF   0x40
+#define REG_C_AF   0x20
+#define REG_C_UF   0x10
+#define UIP_NS     244141   /* 8 cycles of the 32.768 kHz time base */
 
 struct tm_fields { int sec, min, hour, wday, day, mon, year; };
 
@@ -53,9 +65,22 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+static int64_t time_at(const struct cmos *c, uint64_t machine_s)
+{
+    return (int64_t)CMOS_EPOCH + (int64_t)machine_s + c->delta_s;
+}
+
 static int64_t now_s(const struct cmos *c)
 {
-    return (int64_t)CMOS_EPOCH + (int64_t)(clock_now(c->m) / CLOCK_NS_PER_SEC) + c->delta_s;
+    return c->frozen ? c->frozen_s : time_at(c, clock_now(c->m) / CLOCK_NS_PER_SEC);
+}
+
+static void set_now_s(struct cmos *c, int64_t t)
+{
+    if (c->frozen)
+        c->frozen_s = t;
+    else
+        c->delta_s += t - now_s(c);
 }
 
 static struct tm_fields split(int64_t t)
@@ -133,7 +158,7 @@ static void set_time_reg(struct cmos *c, int reg, uint8_t val)
     }
     if (f.day < 1 || f.day > 31 || f.mon < 1 || f.mon > 12)
         return;
-    c->delta_s += join(&f) - cur;
+    set_now_s(c, join(&f));
 }
 
 /* Periodic interrupt period: rate 1, 2 are 256 and 128 Hz; rate r >= 3
@@ -170,6 +195,71 @@ static void periodic_event(void *ctx, uint64_t when)
     schedule_periodic(c, when);
 }
 
+static void raise_irq8(struct cmos *c)
+{
+    if (c->pic)
+        machine_set_isa_irq(c->m, 8, true);
+}
+
+static bool alarm_field(const struct cmos *c, int reg, int value)
+{
+    uint8_t a = c->ram[reg];
+    if ((a & 0xc0) == 0xc0)
+        return true;                     /* "don't care" */
+    return reg == RTC_HOURS_ALARM ? dec_hour(c, a) == value : dec(c, a) == value;
+}
+
+static bool alarm_matches(const struct cmos *c, int64_t t)
+{
+    struct tm_fields f = split(t);
+    return alarm_field(c, RTC_SECONDS_ALARM, f.sec) && alarm_field(c, RTC_MINUTES_ALARM, f.min) &&
+           alarm_field(c, RTC_HOURS_ALARM, f.hour);
+}
+
+/* The update cycles up to now: UF, AF (an alarm repeats at most daily, so
+ * the last day's worth of seconds is enough), and IRQF for enabled flags. */
+static void catch_up(struct cmos *c)
+{
+    uint64_t sec = clock_now(c->m) / CLOCK_NS_PER_SEC;
+    if (sec <= c->checked)
+        return;
+    if (!c->frozen) {
+        c->ram[RTC_REG_C] |= REG_C_UF;
+        uint64_t from = sec - c->checked > 86400 ? sec - 86400 : c->checked;
+        for (uint64_t s = from + 1; s <= sec && !(c->ram[RTC_REG_C] & REG_C_AF); s++)
+            if (alarm_matches(c, time_at(c, s)))
+                c->ram[RTC_REG_C] |= REG_C_AF;
+    }
+    c->checked = sec;
+    uint8_t b = c->ram[RTC_REG_B], f = c->ram[RTC_REG_C];
+    if (((f & REG_C_UF) && (b & REG_B_UIE)) || ((f & REG_C_AF) && (b & REG_B_AIE))) {
+        c->ram[RTC_REG_C] |= REG_C_IRQF;
+        raise_irq8(c);
+    }
+}
+
+/* The next update cycle is an event only while it may interrupt. */
+static void schedule_update(struct cmos *c)
+{
+    if (c->ram[RTC_REG_B] & (REG_B_UIE | REG_B_AIE))
+        clock_arm(&c->update, (clock_now(c->m) / CLOCK_NS_PER_SEC + 1) * CLOCK_NS_PER_SEC);
+    else
+        clock_cancel(&c->update);
+}
+
+static void update_event(void *ctx, uint64_t when)
+{
+    struct cmos *c = ctx;
+    (void)when;
+    catch_up(c);
+    schedule_update(c);
+}
+
+static bool update_in_progress(const struct cmos *c)
+{
+    return !c->frozen && clock_now(c->m) % CLOCK_NS_PER_SEC >= CLOCK_NS_PER_SEC - UIP_NS;
+}
+
 uint8_t cmos_read(struct cmos *c, uint16_t port)
 {
     if (port == CMOS_PORT)
@@ -180,8 +270,9 @@ uint8_t cmos_read(struct cmos *c, uint16_t port)
     case RTC_DAY: case RTC_MONTH: case RTC_YEAR: case RTC_CENTURY:
         return time_reg(c, reg);
     case RTC_REG_A:
-        return c->ram[reg] & 0x7f;   /* UIP = 0 */
+        return (uint8_t)((c->ram[reg] & 0x7f) | (update_in_progress(c) ? REG_A_UIP : 0));
     case RTC_REG_C: {
+        catch_up(c);
         uint8_t v = c->ram[reg];
         c->ram[reg] = 0;
         if (c->pic)
@@ -213,8 +304,19 @@ void cmos_write(struct cmos *c, uint16_t port, uint8_t val)
         schedule_periodic(c, clock_now(c->m));
         break;
     case RTC_REG_B:
+        catch_up(c);                     /* flags of the updates so far */
+        if ((val & REG_B_SET) && !c->frozen) {
+            c->frozen_s = now_s(c);
+            c->frozen = true;
+        } else if (!(val & REG_B_SET) && c->frozen) {
+            c->frozen = false;
+            set_now_s(c, c->frozen_s);   /* runs on from the time set */
+        }
+        if (val & REG_B_SET)
+            val &= (uint8_t)~REG_B_UIE;
         c->ram[reg] = val;
         schedule_periodic(c, clock_now(c->m));
+        schedule_update(c);
         break;
     case RTC_REG_C: case RTC_REG_D:
         break;   /* read-only */
@@ -273,8 +375,10 @@ struct cmos *cmos_new(struct machine *m, struct pic8259 *pic, int ncpu)
     c->pic = pic;
     fill_ram(c, ncpu);
     if (!clock_register(m, &c->periodic, periodic_event, c) ||
+        !clock_register(m, &c->update, update_event, c) ||
         bus_add_ports(&m->bus, CMOS_PORT, 2, cmos_in, cmos_out, c) != 0) {
         clock_unregister(m, &c->periodic);
+        clock_unregister(m, &c->update);
         free(c);
         return NULL;
     }
@@ -286,5 +390,6 @@ void cmos_free(struct cmos *c)
     if (!c)
         return;
     clock_unregister(c->m, &c->periodic);
+    clock_unregister(c->m, &c->update);
     free(c);
 }

@@ -15,8 +15,11 @@ struct pic8259;
 #define CMOS_EPOCH 1767225600ull
 
 #define RTC_SECONDS 0x00
+#define RTC_SECONDS_ALARM 0x01
 #define RTC_MINUTES 0x02
+#define RTC_MINUTES_ALARM 0x03
 #define RTC_HOURS   0x04
+#define RTC_HOURS_ALARM 0x05
 #define RTC_WEEKDAY 0x06
 #define RTC_DAY     0x07
 #define RTC_MONTH   0x08
@@ -34,7 +37,12 @@ struct cmos {
     bool nmi_disabled;          /* bit 7 of the last write to 0x70 */
     uint8_t ram[128];
     int64_t delta_s;            /* guest-set time minus the default, in seconds */
+    bool frozen;                /* register B's SET bit: no update cycles */
+    int64_t frozen_s;           /* the time while frozen */
+    uint64_t checked;           /* machine seconds whose update cycles have
+                                 * set UF/AF in register C */
     struct clock_event periodic;
+    struct clock_event update;  /* next update cycle, while UIE or AIE is on */
 };
 
 /* ncpu and the memory sizes fill the bytes QEMU's BIOS reads. */

@@ -7,8 +7,11 @@
  * commands, and BCD counting (count 0 = 10000) are modelled. Channel 0 and
  * 1 gates are tied high; channel 2's gate is port 0x61 bit 0 and its OUT
  * reads as bit 5 (bit 4 toggles every 15.085 us like the refresh clock).
- * Simplifications: in modes 0 and 4 a low gate does not suspend counting;
- * mode 3 counts by two as on QEMU (the half-periods of an odd count are
+ * The gate, as the datasheet's "Gate Pin Operations Summary" has it: in
+ * modes 0 and 4 a low gate suspends counting (the count holds, OUT keeps
+ * its level); in modes 2 and 3 it stops counting and forces OUT high, and
+ * its rising edge reloads the count; in modes 1 and 5 its rising edge
+ * triggers (reloads) the count. Simplifications: mode 3 counts by two as on QEMU (the half-periods of an odd count are
  * rounded); OUT levels change at whole input clocks. */
 #include "pit8254.h"
 
@@ -40,10 +43,19 @@ static bool running(const struct pit_channel *ch)
     return ch->counting && (ch->gate || (ch->mode != 2 && ch->mode != 3));
 }
 
+/* Modes 0 and 4 with the gate low: counting is suspended. */
+static bool suspended(const struct pit_channel *ch)
+{
+    return !ch->gate && (ch->mode == 0 || ch->mode == 4);
+}
+
+/* Input clocks counted since the count was loaded. */
 static uint64_t elapsed(const struct pit8254 *p, const struct pit_channel *ch, uint64_t now)
 {
     (void)p;
-    return now > ch->load_time ? ns_to_ticks(now - ch->load_time) : 0;
+    if (suspended(ch))
+        return ch->held;
+    return ch->held + (now > ch->load_time ? ns_to_ticks(now - ch->load_time) : 0);
 }
 
 static uint32_t counter(struct pit8254 *p, const struct pit_channel *ch, uint64_t now)
@@ -83,7 +95,7 @@ bool pit_out(struct pit8254 *p, int c)
 /* The next rising edge of OUT after `now`, or CLOCK_NEVER. */
 static uint64_t next_rise(struct pit8254 *p, const struct pit_channel *ch, uint64_t now)
 {
-    if (!running(ch))
+    if (!running(ch) || suspended(ch))
         return CLOCK_NEVER;
     uint64_t d = elapsed(p, ch, now), tick;
     switch (ch->mode) {
@@ -101,7 +113,7 @@ static uint64_t next_rise(struct pit8254 *p, const struct pit_channel *ch, uint6
         tick = ch->count + 1;
         break;
     }
-    return ch->load_time + ticks_to_ns(tick);
+    return ch->load_time + ticks_to_ns(tick - ch->held);
 }
 
 static void schedule_irq0(struct pit8254 *p, uint64_t from)
@@ -143,6 +155,7 @@ static void load_count(struct pit8254 *p, int c, uint32_t val)
      * current one). */
     if (!triggered_mode(ch)) {
         ch->load_time = clock_now(p->m);
+        ch->held = 0;
         ch->counting = true;
     }
     if (c == 0)
@@ -224,6 +237,7 @@ static void control_word(struct pit8254 *p, uint8_t val)
     ch->bcd = val & 1;
     ch->null_count = true;
     ch->counting = false;           /* until a count is written */
+    ch->held = 0;
     if (c == 0)
         clock_cancel(&p->irq0);
 }
@@ -231,9 +245,17 @@ static void control_word(struct pit8254 *p, uint8_t val)
 static void set_gate2(struct pit8254 *p, bool gate)
 {
     struct pit_channel *ch = &p->ch[2];
-    if (gate && !ch->gate && ch->count && !ch->null_count &&
-        (triggered_mode(ch) || ch->mode == 2 || ch->mode == 3)) {
-        ch->load_time = clock_now(p->m);   /* trigger, or restart the period */
+    uint64_t now = clock_now(p->m);
+    if (gate == ch->gate)
+        return;
+    if (ch->mode == 0 || ch->mode == 4) {
+        if (!gate)
+            ch->held = elapsed(p, ch, now);   /* suspend: the count holds */
+        else
+            ch->load_time = now;              /* resume from the held count */
+    } else if (gate && ch->count && !ch->null_count) {
+        ch->load_time = now;                  /* trigger, or restart the period */
+        ch->held = 0;
         ch->counting = true;
     }
     ch->gate = gate;

@@ -17,7 +17,10 @@ struct pic8259;
 
 struct pit_channel {
     uint32_t count;            /* period in input clocks: 1..65536 (10000 BCD) */
-    uint64_t load_time;        /* ns: the count was loaded, or the gate triggered */
+    uint64_t load_time;        /* ns: the count was loaded, the gate triggered,
+                                * or (modes 0, 4) the gate rose again */
+    uint64_t held;             /* modes 0, 4: input clocks counted before the
+                                * gate last went low */
     uint8_t mode, rw, bcd;     /* control word fields */
     bool counting;             /* a count is loaded (modes 1, 5: and triggered) */
     bool gate;

@@ -12,6 +12,7 @@
 #define VEC_SLAVE 0x28
 
 static volatile uint64_t ticks, rtc_ints, spurious;
+static volatile uint8_t rtc_flags;      /* register C values seen, ORed */
 static volatile bool eoi_in_handler = true;
 static uint64_t tsc_per_20_ticks;       /* measured in test_irq0 */
 
@@ -28,7 +29,7 @@ static void rtc_handler(struct intr_frame *f)
     (void)f;
     rtc_ints++;
     outb(0x70, 0x0c);
-    (void)inb(0x71);                    /* read C: lowers IRQ 8 */
+    rtc_flags |= inb(0x71);             /* read C: lowers IRQ 8 */
     outb(0xa0, 0x20);
     outb(0x20, 0x20);
 }
@@ -209,6 +210,23 @@ static void test_ch2(void)
     reportf((st & 0x3f) == 0x30, "pit-readback-status", "status %#x", st);
     spin_pit(100);
     reportf(ch2_done(), "pit-ch2-out-high-at-terminal-count", "port 0x61 %#x", inb(0x61));
+
+    /* 8254 datasheet, "Gate Pin Operations Summary": in mode 0 a low gate
+     * suspends counting, a high one resumes it. */
+    ch2_start(0xffff);
+    for (int i = 0; i < 2000; i++)
+        asm volatile("nop");
+    outb(0x61, inb(0x61) & 0x0c);       /* gate low */
+    uint16_t h1 = ch2_latch();
+    for (int i = 0; i < 20000; i++)
+        asm volatile("nop");
+    uint16_t h2 = ch2_latch();
+    outb(0x61, (inb(0x61) & 0x0c) | 0x01);
+    for (int i = 0; i < 20000; i++)
+        asm volatile("nop");
+    uint16_t h3 = ch2_latch();
+    report_qemu_differs(h1 == h2 && h1 < 0xffff, "pit-mode0-gate-low-holds", "%#x then %#x", h1, h2);
+    reportf(h3 < h2, "pit-mode0-gate-high-counts", "%#x then %#x", h2, h3);
     outb(0x61, inb(0x61) & 0x0c);       /* gate off */
 }
 
@@ -283,6 +301,46 @@ static void test_rtc_periodic(void)
     reportf(n >= 28 && n <= 62, "rtc-periodic-irq8-rate", "%lu interrupts, expected ~56", n);
 }
 
+/* MC146818 datasheet: the update-ended interrupt (B.UIE) once a second,
+ * and the alarm interrupt (B.AIE) when seconds match (minutes and hours
+ * "don't care"), both on IRQ 8 with their flags in C. Timed by IRQ 0. */
+static void rtc_mode(uint8_t b)
+{
+    outb(0x70, 0x0b);
+    outb(0x71, b);
+    (void)cmos(0x0c);
+    rtc_ints = 0;
+    rtc_flags = 0;
+}
+
+static void test_rtc_update_alarm(void)
+{
+    outb(0x21, 0xfa);                   /* IRQ 0 and the cascade */
+    outb(0xa1, 0xfe);                   /* IRQ 8 */
+    rtc_mode(0x12);                     /* UIE, 24-hour BCD */
+    sti();
+    hlt_ticks(2100);
+    cli();
+    uint64_t n = rtc_ints;
+    reportf(n >= 2 && n <= 3 && (rtc_flags & 0xd0) == 0x90, "rtc-update-ended-irq8",
+            "%lu interrupts in 2.1 s, C flags %#x", n, rtc_flags);
+    while (cmos(0x0a) & 0x80)
+        ;
+    int sec = (bcd(cmos(0)) + 2) % 60;
+    outb(0x70, 0x01); outb(0x71, (uint8_t)((sec / 10) << 4 | sec % 10));
+    outb(0x70, 0x03); outb(0x71, 0xff);
+    outb(0x70, 0x05); outb(0x71, 0xff);
+    rtc_mode(0x22);                     /* AIE */
+    sti();
+    hlt_ticks(3100);
+    cli();
+    reportf(rtc_ints == 1 && (rtc_flags & 0xe0) == 0xa0, "rtc-alarm-irq8",
+            "%lu interrupts in 3.1 s, C flags %#x", rtc_ints, rtc_flags);
+    rtc_mode(0x02);
+    outb(0xa1, 0xff);
+    outb(0x21, 0xfe);
+}
+
 /* IA32_TSC_ADJUST (SDM Vol. 3B "Time-Stamp Counter"): a write to it moves
  * the TSC by its change; a write to the TSC moves it by the TSC's change.
  * Checked when CPUID.7:EBX[1] advertises it (QEMU TCG does not). */
@@ -338,6 +396,7 @@ int kmain(struct multiboot_info *mb)
     test_eoi_and_mask();
     test_ch2();
     test_cmos();
+    test_rtc_update_alarm();
     test_rtc_periodic();
     test_tsc_adjust();
     test_cpuid15();

@@ -1,6 +1,7 @@
 /* Unit tests of the RTC and CMOS RAM: the deterministic time (2026-01-01
  * 00:00:00 UTC at machine time 0) in BCD and binary, 12/24-hour, status
- * registers, setting the time, the periodic interrupt on IRQ 8, and the
+ * registers, setting the time, the periodic, update-ended and alarm
+ * interrupts on IRQ 8, UIP, SET, and the
  * memory-size bytes. Time is moved with clock_skip_to on a board without
  * CPUs. */
 #include "dev/cmos.h"
@@ -97,29 +98,88 @@ static void set_time(struct tcase *t)
     machine_free_board(m);
 }
 
+/* Both PICs initialised (vectors 0x20, 0x28), only IRQ 8 let through. */
+static void pics_for_irq8(struct pic8259 *p)
+{
+    pic_write(p, 0x20, 0x11); pic_write(p, 0x21, 0x20); pic_write(p, 0x21, 0x04); pic_write(p, 0x21, 0x01);
+    pic_write(p, 0xa0, 0x11); pic_write(p, 0xa1, 0x28); pic_write(p, 0xa1, 0x02); pic_write(p, 0xa1, 0x01);
+    pic_write(p, 0x21, 0xfb); pic_write(p, 0xa1, 0xfe);
+}
+
+static void ack_irq8(struct tcase *t, struct pic8259 *p)
+{
+    EXPECT(t, p->int_out);
+    EXPECT_EQ(t, pic_intr_ack(p), 0x28);
+    pic_write(p, 0xa0, 0x20);
+    pic_write(p, 0x20, 0x20);
+}
+
 static void periodic_irq8(struct tcase *t)
 {
     struct machine *m = board(128 << 20);
     struct cmos *c = m->cmos;
     struct pic8259 *p = m->pic;
-    pic_write(p, 0x20, 0x11); pic_write(p, 0x21, 0x20); pic_write(p, 0x21, 0x04); pic_write(p, 0x21, 0x01);
-    pic_write(p, 0xa0, 0x11); pic_write(p, 0xa1, 0x28); pic_write(p, 0xa1, 0x02); pic_write(p, 0xa1, 0x01);
-    pic_write(p, 0x21, 0xfb); pic_write(p, 0xa1, 0xfe);
+    pics_for_irq8(p);
     EXPECT_EQ(t, clock_next(m), CLOCK_NEVER);
     wr(c, 0x0b, 0x42);                      /* PIE, 1024 Hz from A = 0x26 */
     int n = 0;
     while (clock_next(m) <= CLOCK_NS_PER_SEC) {
         clock_skip_to(m, clock_next(m));
-        EXPECT(t, p->int_out);
-        EXPECT_EQ(t, pic_intr_ack(p), 0x28);
-        EXPECT_EQ(t, rd(c, 0x0c), 0xc0);    /* IRQF | PF, cleared by the read */
-        pic_write(p, 0xa0, 0x20);
-        pic_write(p, 0x20, 0x20);
+        ack_irq8(t, p);
+        /* IRQF | PF, cleared by the read (and UF once a second is over) */
+        EXPECT_EQ(t, rd(c, 0x0c) & ~0x10, 0xc0);
         n++;
     }
     EXPECT_EQ(t, n, 1024);
     wr(c, 0x0b, 0x02);
     EXPECT_EQ(t, clock_next(m), CLOCK_NEVER);
+    machine_free_board(m);
+}
+
+/* MC146818 datasheet: UIP, the update-ended and alarm flags and
+ * interrupts, and SET stopping the clock. */
+static void update_alarm_and_set(struct tcase *t)
+{
+    const uint64_t s = CLOCK_NS_PER_SEC;
+    struct machine *m = board(128 << 20);
+    struct cmos *c = m->cmos;
+    struct pic8259 *p = m->pic;
+    pics_for_irq8(p);
+    clock_skip_to(m, s - 300000);
+    EXPECT_EQ(t, rd(c, 0x0a) & 0x80, 0);
+    clock_skip_to(m, s - 200000);
+    EXPECT_EQ(t, rd(c, 0x0a) & 0x80, 0x80);     /* UIP: update within 244 us */
+    clock_skip_to(m, s);
+    EXPECT_EQ(t, rd(c, 0x0a) & 0x80, 0);
+    EXPECT_EQ(t, rd(c, 0x0c), 0x10);            /* UF; UIE off: no IRQF */
+    EXPECT_EQ(t, rd(c, 0x0c), 0x00);
+    EXPECT(t, !p->int_out);
+    wr(c, 0x0b, 0x12);                          /* UIE */
+    EXPECT_EQ(t, clock_next(m), 2 * s);
+    clock_skip_to(m, clock_next(m));
+    ack_irq8(t, p);
+    EXPECT_EQ(t, rd(c, 0x0c), 0x90);
+    wr(c, 0x0b, 0x22);                          /* AIE only; alarm 00:00:05 */
+    wr(c, 1, 0x05); wr(c, 3, 0x00); wr(c, 5, 0x00);
+    clock_skip_to(m, 4 * s + s / 2);
+    EXPECT(t, !p->int_out);
+    EXPECT_EQ(t, rd(c, 0x0c), 0x10);
+    clock_skip_to(m, 5 * s);
+    ack_irq8(t, p);
+    EXPECT_EQ(t, rd(c, 0x0c), 0xb0);            /* IRQF | AF | UF */
+    wr(c, 1, 0xff);                             /* seconds: don't care */
+    clock_skip_to(m, 6 * s);
+    ack_irq8(t, p);
+    EXPECT_EQ(t, rd(c, 0x0c), 0xb0);
+    wr(c, 0x0b, 0x92);                          /* SET (clears UIE) */
+    EXPECT_EQ(t, rd(c, 0x0b), 0x82);
+    clock_skip_to(m, 10 * s);
+    EXPECT_EQ(t, rd(c, 0), 0x06);               /* held at 00:00:06 */
+    EXPECT_EQ(t, rd(c, 0x0c), 0x00);            /* no updates */
+    wr(c, 0, 0x30);
+    wr(c, 0x0b, 0x02);
+    clock_skip_to(m, 12 * s);
+    EXPECT_EQ(t, rd(c, 0), 0x32);
     machine_free_board(m);
 }
 
@@ -151,7 +211,7 @@ int main(void)
 {
     static const struct test tests[] = {
         TEST(epoch_in_bcd), TEST(formats), TEST(status_registers), TEST(set_time),
-        TEST(periodic_irq8), TEST(memory_bytes),
+        TEST(periodic_irq8), TEST(update_alarm_and_set), TEST(memory_bytes),
     };
     return RUN_TESTS(tests);
 }

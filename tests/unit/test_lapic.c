@@ -1,7 +1,9 @@
 /* Unit tests of the local APIC: boot state, priority (TPR/PPR), EOI, the
  * timer on the virtual clock, the 8259 through LINT0, IPIs (fixed,
- * shorthands, INIT and SIPI) and MMIO routed to the current CPU. */
+ * shorthands, INIT and SIPI, lowest priority), errors, and each CPU's
+ * register page (relocatable). */
 #include "cpu/cpu.h"
+#include "cpu/mem.h"
 #include "cpu/sysreg.h"
 #include "dev/lapic.h"
 #include "dev/pic8259.h"
@@ -180,19 +182,84 @@ static void ipis(struct tcase *t)
     machine_free(m);
 }
 
-static void mmio_current_cpu(struct tcase *t)
+/* Each CPU reaches its own APIC through its own accesses to the page
+ * IA32_APIC_BASE names; other agents (phys_read: loader, devices) do not. */
+static void mmio_per_cpu_and_relocation(struct tcase *t)
 {
     struct machine *m = smp2();
-    m->cur_cpu = 1;
-    EXPECT_EQ(t, phys_read(m, LAPIC_BASE + LAPIC_ID, 4), 1u << 24);
-    m->cur_cpu = 0;
-    EXPECT_EQ(t, phys_read(m, LAPIC_BASE + LAPIC_ID, 4), 0);
-    phys_write(m, LAPIC_BASE + LAPIC_TPR, 4, 0x20);
-    EXPECT_EQ(t, lapic_read(m->cpu[0]->lapic, LAPIC_TPR), 0x20);
-    EXPECT_EQ(t, lapic_read(m->cpu[1]->lapic, LAPIC_TPR), 0);
-    EXPECT_EQ(t, phys_read(m, LAPIC_BASE + LAPIC_VER, 4), 0x00050014);
-    m->cpu[0]->apic_base &= ~(1ull << 11);
+    struct cpu *c0 = m->cpu[0], *c1 = m->cpu[1];
+    EXPECT_EQ(t, phys_read_one(c1, LAPIC_BASE + LAPIC_ID, 4), 1u << 24);
+    EXPECT_EQ(t, phys_read_one(c0, LAPIC_BASE + LAPIC_ID, 4), 0);
+    phys_write_one(c0, LAPIC_BASE + LAPIC_TPR, 4, 0x20);
+    EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_TPR), 0x20);
+    EXPECT_EQ(t, lapic_read(c1->lapic, LAPIC_TPR), 0);
     EXPECT_EQ(t, phys_read(m, LAPIC_BASE + LAPIC_VER, 4), 0xffffffffu);
+    /* Relocated over RAM: CPU 0 sees its registers there, CPU 1 the RAM. */
+    phys_write(m, 0x100030, 4, 0x12345678);
+    EXPECT(t, msr_write(c0, 0x1b, 0x100000 | (1u << 11) | (1u << 8)));
+    EXPECT_EQ(t, phys_read_one(c0, 0x100030, 4), 0x00050014);
+    EXPECT_EQ(t, phys_read_one(c1, 0x100030, 4), 0x12345678);
+    EXPECT_EQ(t, phys_read_one(c0, LAPIC_BASE + LAPIC_VER, 4), 0xffffffffu);
+    phys_write_one(c0, 0x100080, 4, 0x30);
+    EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_TPR), 0x30);
+    EXPECT_EQ(t, phys_read(m, 0x100080, 4), 0);          /* RAM untouched */
+    /* Globally disabled: the page is gone, the state reset. */
+    EXPECT(t, msr_write(c0, 0x1b, 0x100000 | (1u << 8)));
+    EXPECT_EQ(t, phys_read_one(c0, 0x100030, 4), 0x12345678);
+    EXPECT(t, msr_write(c0, 0x1b, LAPIC_BASE | (1u << 11) | (1u << 8)));
+    EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_TPR), 0);
+    EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_SVR), 0xff);
+    machine_free(m);
+}
+
+/* SDM "Arbitration Priority Register", "Lowest Priority Delivery Mode". */
+static void lowest_priority(struct tcase *t)
+{
+    struct machine *m = smp2();
+    struct lapic *a = m->cpu[0]->lapic, *b = m->cpu[1]->lapic;
+    b->wait_sipi = false;
+    m->cpu[1]->halted = false;
+    lapic_write(a, LAPIC_TPR, 0x30);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_APR), 0x30);
+    lapic_accept(a, 0x51);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_APR), 0x50);
+    struct apic_msg msg = { .dest = 0xff, .dm = DM_LOWEST, .vector = 0x61 };
+    lapic_send(m, NULL, &msg);
+    EXPECT(t, irr(b, 0x61) && !irr(a, 0x61));          /* B: APR 0 */
+    lapic_write(b, LAPIC_TPR, 0x80);
+    msg.vector = 0x62;
+    lapic_send(m, NULL, &msg);
+    EXPECT(t, irr(a, 0x62) && !irr(b, 0x62));          /* A: 0x50 < 0x80 */
+    lapic_write(b, LAPIC_TPR, 0x50);
+    msg.vector = 0x63;
+    lapic_send(m, NULL, &msg);                          /* B: max(5, 6) = 0x60 */
+    EXPECT(t, irr(a, 0x63) && !irr(b, 0x63));
+    lapic_write(a, LAPIC_TPR, 0x70);
+    lapic_write(b, LAPIC_TPR, 0x00);                    /* both 0x60 now: lowest ID */
+    msg.vector = 0x64;
+    EXPECT_EQ(t, lapic_read(a, LAPIC_APR), 0x70);
+    EXPECT_EQ(t, lapic_read(b, LAPIC_APR), 0x60);
+    lapic_send(m, NULL, &msg);
+    EXPECT(t, irr(b, 0x64));
+    machine_free(m);
+}
+
+/* SDM "Error Handling": illegal vectors, illegal register, LVT error. */
+static void errors(struct tcase *t)
+{
+    struct machine *m = smp2();
+    struct lapic *a = m->cpu[0]->lapic;
+    lapic_write(a, LAPIC_LVT_ERROR, 0x58);
+    lapic_write(a, LAPIC_ICR_LO, 0x40003);              /* self, fixed, vector 3 */
+    EXPECT(t, !irr(a, 3) && irr(a, 0x58));
+    lapic_write(a, LAPIC_ESR, 0);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_ESR), 0x20);
+    lapic_accept(a, 5);
+    lapic_write(a, 0x3f0, 1);                           /* no register there */
+    lapic_write(a, LAPIC_ESR, 0);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_ESR), 0xc0);
+    lapic_write(a, LAPIC_ESR, 0);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_ESR), 0);
     machine_free(m);
 }
 
@@ -246,7 +313,8 @@ int main(void)
 {
     static const struct test tests[] = {
         TEST(boot_state), TEST(priority_and_eoi), TEST(timer), TEST(pic_through_lint0),
-        TEST(ipis), TEST(mmio_current_cpu), TEST(x2apic_and_deadline),
+        TEST(ipis), TEST(mmio_per_cpu_and_relocation), TEST(lowest_priority), TEST(errors),
+        TEST(x2apic_and_deadline),
     };
     return RUN_TESTS(tests);
 }

@@ -162,11 +162,38 @@ static void port61_channel2(struct tcase *t)
     machine_free_board(m);
 }
 
+/* Datasheet "Gate Pin Operations Summary": in modes 0 and 4 a low gate
+ * suspends counting and a high one resumes it from the held count. */
+static void gate_suspends_modes_0_4(struct tcase *t)
+{
+    struct machine *m = board();
+    for (int mode = 0; mode <= 4; mode += 4) {
+        pit_write(m->pit, 0x61, 0x01);
+        program(m->pit, 2, mode, 1000);
+        uint64_t t0 = clock_now(m);
+        clock_skip_to(m, at(t0, 300));
+        EXPECT_EQ(t, latch(m->pit, 2), 700);
+        pit_write(m->pit, 0x61, 0x00);            /* gate low: hold */
+        clock_skip_to(m, at(clock_now(m), 5000));
+        EXPECT_EQ(t, latch(m->pit, 2), 700);
+        EXPECT_EQ(t, pit_read(m->pit, 0x61) & 0x20, mode == 4 ? 0x20 : 0);
+        uint64_t t1 = clock_now(m);
+        pit_write(m->pit, 0x61, 0x01);            /* resume */
+        clock_skip_to(m, at(t1, 699));
+        EXPECT_EQ(t, pit_read(m->pit, 0x61) & 0x20, mode == 4 ? 0x20 : 0);
+        clock_skip_to(m, at(t1, 700));
+        EXPECT_EQ(t, latch(m->pit, 2), 0);
+        EXPECT_EQ(t, pit_read(m->pit, 0x61) & 0x20, mode == 4 ? 0 : 0x20);
+    }
+    machine_free_board(m);
+}
+
 int main(void)
 {
     static const struct test tests[] = {
         TEST(mode2_irq0_period), TEST(counter_and_latch), TEST(access_modes_and_readback),
         TEST(bcd_counting), TEST(mode0_one_shot), TEST(mode3_square_wave), TEST(port61_channel2),
+        TEST(gate_suspends_modes_0_4),
     };
     return RUN_TESTS(tests);
 }

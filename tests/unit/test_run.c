@@ -43,6 +43,12 @@ void cpu_update_mode(struct cpu *c)
     (void)c;
 }
 
+/* The local APIC flushes a CPU's TLB when its register page moves. */
+void tlb_flush_all(struct cpu *c)
+{
+    (void)c;
+}
+
 void cpu_set_flat32(struct cpu *c)
 {
     c->cr0 = 1;
