@@ -31,6 +31,10 @@ platform|ioapic)
 apic)
     set -- -smp 2 "$@"
     ;;
+smp)
+    append="cpus=8"
+    set -- -smp 8 "$@"
+    ;;
 esac
 
 args=(-nodefaults -nographic -serial stdio

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codecache.h"
+#include "features.h"
 #include "flags.h"
 #include "machine/machine.h"
 #include "mem.h"
@@ -45,7 +46,7 @@ static void seg_set(struct seg *s, uint16_t sel, uint64_t base, uint32_t limit, 
 void cpu_reset(struct cpu *c)
 {
     memset(c->r, 0, sizeof c->r);
-    c->r[R_DX] = 0x000906a0;           /* family 6 signature, as CPUID.1:EAX */
+    c->r[R_DX] = CPU_SIGNATURE;        /* as CPUID.1:EAX */
     c->rip = 0xfff0;
     c->rflags = RFLAGS_FIXED1;
     c->lf.valid = false;

@@ -11,7 +11,6 @@
 
 #define MAX_BASIC_LEAF 0x16u
 #define MAX_EXT_LEAF 0x80000008u
-#define CPU_SIGNATURE 0x000506e3u   /* family 6, model 0x5e, stepping 3 */
 
 static void regs4(uint32_t out[4], uint32_t a, uint32_t b, uint32_t cx, uint32_t d)
 {

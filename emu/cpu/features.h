@@ -8,6 +8,10 @@
 #include "cpu.h"
 #include "x86/cpuid.h"
 
+/* CPUID.1:EAX, also EDX after reset and INIT: family 6, model 0x5e,
+ * stepping 3. */
+#define CPU_SIGNATURE 0x000506e3u
+
 /* The x87 unit computes with the host's long double: offered only where
  * that is the 80-bit extended format (x87.h). */
 #if LDBL_MANT_DIG == 64 && LDBL_MAX_EXP == 16384

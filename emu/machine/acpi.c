@@ -24,41 +24,29 @@
 
 #include <string.h>
 
+#include "bytes.h"
 #include "machine.h"
 
 #define HDR_LEN 36
 
-static void put(uint8_t *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint8_t checksum(const uint8_t *p, uint32_t len)
-{
-    uint8_t s = 0;
-    for (uint32_t i = 0; i < len; i++)
-        s = (uint8_t)(s + p[i]);
-    return (uint8_t)-s;
-}
 
 /* The common header; the checksum is set by finish(). */
 static void header(uint8_t *p, const char *sig, uint32_t len, uint8_t rev)
 {
     memcpy(p, sig, 4);
-    put(p + 4, len, 4);
+    put_le(p + 4, len, 4);
     p[8] = rev;
     memcpy(p + 10, "VTX   ", 6);
     memcpy(p + 16, "VTXPC   ", 8);
-    put(p + 24, 1, 4);
+    put_le(p + 24, 1, 4);
     memcpy(p + 28, "VTX ", 4);
-    put(p + 32, 1, 4);
+    put_le(p + 32, 1, 4);
 }
 
 static void finish(uint8_t *p, uint32_t len)
 {
     p[9] = 0;
-    p[9] = checksum(p, len);
+    p[9] = byte_checksum(p, len);
 }
 
 /* A Generic Address Structure for an I/O port block. */
@@ -68,24 +56,24 @@ static void gas_io(uint8_t *p, uint8_t bits, uint16_t port)
     p[1] = bits;
     p[2] = 0;
     p[3] = bits == 8 ? 1 : 2;       /* byte / word access */
-    put(p + 4, port, 8);
+    put_le(p + 4, port, 8);
 }
 
 static uint32_t build_madt(uint8_t *p, int ncpu)
 {
     uint32_t n = HDR_LEN;
-    put(p + n, ACPI_LAPIC_ADDR, 4);
-    put(p + n + 4, 1, 4);                   /* PCAT_COMPAT */
+    put_le(p + n, ACPI_LAPIC_ADDR, 4);
+    put_le(p + n + 4, 1, 4);                   /* PCAT_COMPAT */
     n += 8;
     for (int i = 0; i < ncpu; i++, n += 8) {
         p[n] = 0; p[n + 1] = 8;             /* Processor Local APIC */
         p[n + 2] = (uint8_t)i; p[n + 3] = (uint8_t)i;
-        put(p + n + 4, 1, 4);               /* enabled */
+        put_le(p + n + 4, 1, 4);               /* enabled */
     }
     p[n] = 1; p[n + 1] = 12;                /* I/O APIC */
     p[n + 2] = ACPI_IOAPIC_ID; p[n + 3] = 0;
-    put(p + n + 4, ACPI_IOAPIC_ADDR, 4);
-    put(p + n + 8, 0, 4);
+    put_le(p + n + 4, ACPI_IOAPIC_ADDR, 4);
+    put_le(p + n + 8, 0, 4);
     n += 12;
     static const struct { uint8_t irq; uint32_t gsi; uint16_t flags; } iso[] = {
         { 0, 2, 0 },                        /* the PIT on GSI 2 */
@@ -95,12 +83,12 @@ static uint32_t build_madt(uint8_t *p, int ncpu)
         p[n] = 2; p[n + 1] = 10;            /* Interrupt Source Override */
         p[n + 2] = 0;                       /* ISA */
         p[n + 3] = iso[i].irq;
-        put(p + n + 4, iso[i].gsi, 4);
-        put(p + n + 8, iso[i].flags, 2);
+        put_le(p + n + 4, iso[i].gsi, 4);
+        put_le(p + n + 8, iso[i].flags, 2);
     }
     p[n] = 4; p[n + 1] = 6;                 /* Local APIC NMI: all CPUs, LINT1 */
     p[n + 2] = 0xff;
-    put(p + n + 3, 0, 2);
+    put_le(p + n + 3, 0, 2);
     p[n + 5] = 1;
     n += 6;
     header(p, "APIC", n, 1);
@@ -111,23 +99,23 @@ static uint32_t build_madt(uint8_t *p, int ncpu)
 static uint32_t build_fadt(uint8_t *p, uint32_t facs, uint32_t dsdt)
 {
     const uint32_t len = 244;
-    put(p + 36, facs, 4);
-    put(p + 40, dsdt, 4);
-    put(p + 46, ACPI_SCI_IRQ, 2);
-    put(p + 56, 0x600, 4);                  /* PM1a_EVT_BLK */
-    put(p + 64, 0x604, 4);                  /* PM1a_CNT_BLK */
+    put_le(p + 36, facs, 4);
+    put_le(p + 40, dsdt, 4);
+    put_le(p + 46, ACPI_SCI_IRQ, 2);
+    put_le(p + 56, 0x600, 4);                  /* PM1a_EVT_BLK */
+    put_le(p + 64, 0x604, 4);                  /* PM1a_CNT_BLK */
     p[88] = 4;                              /* PM1_EVT_LEN */
     p[89] = 2;                              /* PM1_CNT_LEN */
-    put(p + 96, 0xfff, 2);                  /* P_LVL2_LAT: no C2 */
-    put(p + 98, 0xfff, 2);                  /* P_LVL3_LAT: no C3 */
+    put_le(p + 96, 0xfff, 2);                  /* P_LVL2_LAT: no C2 */
+    put_le(p + 98, 0xfff, 2);                  /* P_LVL3_LAT: no C3 */
     p[108] = 0x32;                          /* CENTURY: the CMOS register */
-    put(p + 109, 0x3, 2);                   /* IAPC_BOOT_ARCH: legacy devices, 8042 */
+    put_le(p + 109, 0x3, 2);                   /* IAPC_BOOT_ARCH: legacy devices, 8042 */
     /* WBINVD, PROC_C1, SLP_BUTTON, RTC_S4, RESET_REG_SUP */
-    put(p + 112, 0x1 | 0x4 | 0x20 | 0x80 | 0x400, 4);
+    put_le(p + 112, 0x1 | 0x4 | 0x20 | 0x80 | 0x400, 4);
     gas_io(p + 116, 8, 0xcf9);              /* RESET_REG */
     p[128] = 0x06;                          /* RESET_VALUE */
-    put(p + 132, facs, 8);
-    put(p + 140, dsdt, 8);
+    put_le(p + 132, facs, 8);
+    put_le(p + 140, dsdt, 8);
     gas_io(p + 148, 32, 0x600);             /* X_PM1a_EVT_BLK */
     gas_io(p + 172, 16, 0x604);             /* X_PM1a_CNT_BLK */
     header(p, "FACP", len, 3);
@@ -165,16 +153,16 @@ bool acpi_build(struct machine *m, int ncpu)
 
     uint8_t *f = base + facs;
     memcpy(f, "FACS", 4);
-    put(f + 4, 64, 4);
+    put_le(f + 4, 64, 4);
     f[32] = 1;                                           /* version */
 
     uint8_t *r = base + rsdt, *x = base + xsdt;
-    put(r + HDR_LEN, ACPI_BASE + fadt, 4);
-    put(r + HDR_LEN + 4, ACPI_BASE + madt, 4);
+    put_le(r + HDR_LEN, ACPI_BASE + fadt, 4);
+    put_le(r + HDR_LEN + 4, ACPI_BASE + madt, 4);
     header(r, "RSDT", HDR_LEN + 8, 1);
     finish(r, HDR_LEN + 8);
-    put(x + HDR_LEN, ACPI_BASE + fadt, 8);
-    put(x + HDR_LEN + 8, ACPI_BASE + madt, 8);
+    put_le(x + HDR_LEN, ACPI_BASE + fadt, 8);
+    put_le(x + HDR_LEN + 8, ACPI_BASE + madt, 8);
     header(x, "XSDT", HDR_LEN + 16, 1);
     finish(x, HDR_LEN + 16);
 
@@ -182,10 +170,10 @@ bool acpi_build(struct machine *m, int ncpu)
     memcpy(p, "RSD PTR ", 8);
     memcpy(p + 9, "VTX   ", 6);
     p[15] = 2;
-    put(p + 16, ACPI_BASE + rsdt, 4);
-    put(p + 20, 36, 4);
-    put(p + 24, ACPI_BASE + xsdt, 8);
-    p[8] = checksum(p, 20);
-    p[32] = checksum(p, 36);
+    put_le(p + 16, ACPI_BASE + rsdt, 4);
+    put_le(p + 20, 36, 4);
+    put_le(p + 24, ACPI_BASE + xsdt, 8);
+    p[8] = byte_checksum(p, 20);
+    p[32] = byte_checksum(p, 36);
     return xsdt + HDR_LEN + 16 <= ACPI_AREA_SIZE;
 }

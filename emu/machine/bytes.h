@@ -27,4 +27,19 @@ static inline void put_le64(uint8_t *p, uint64_t v)
     put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* n little-endian bytes of v. */
+static inline void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int k = 0; k < n; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+/* The byte that makes p[0..len) sum to 0 (ACPI and MP tables). */
+static inline uint8_t byte_checksum(const uint8_t *p, uint32_t len)
+{
+    uint8_t s = 0;
+    for (uint32_t i = 0; i < len; i++)
+        s = (uint8_t)(s + p[i]);
+    return (uint8_t)-s;
+}
+
 #endif

@@ -1,7 +1,8 @@
 /* The devices QEMU's pc machine has beside the legacy PC ones and that
  * QEMU's own test kernels (kvm-unit-tests) use: fw_cfg (emu/dev/fwcfg.c)
  * and pc-testdev (emu/dev/testdev.c); and the ACPI tables (acpi.c) with the
- * PM1a registers that power off (emu/dev/pm.c).
+ * PM1a registers that power off (emu/dev/pm.c), and the MP spec tables
+ * (mptable.c).
  * board.c creates them with the standard devices. */
 #include "platform.h"
 
@@ -13,6 +14,7 @@
 #include "dev/pm.h"
 #include "dev/testdev.h"
 #include "machine.h"
+#include "mptable.h"
 
 bool platform_add(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
@@ -22,8 +24,9 @@ bool platform_add(struct machine *m, const struct machine_config *cfg, char *err
         snprintf(err, errlen, "cannot create fw_cfg and pc-testdev");
         return false;
     }
-    if (!(p->pm = pm_new(m)) || !acpi_build(m, cfg->ncpu < 1 ? 1 : cfg->ncpu)) {
-        snprintf(err, errlen, "cannot create the ACPI tables and PM registers");
+    int ncpu = cfg->ncpu < 1 ? 1 : cfg->ncpu;
+    if (!(p->pm = pm_new(m)) || !acpi_build(m, ncpu) || !mptable_build(m, ncpu)) {
+        snprintf(err, errlen, "cannot create the ACPI and MP tables and PM registers");
         return false;
     }
     return true;

@@ -1,7 +1,7 @@
 /* The AP start-up trampoline for apic.c: copied to TRAMP_BASE (a page
  * below 1 MiB) and entered by a start-up IPI with vector TRAMP_BASE >> 12,
  * i.e. in real mode at CS = TRAMP_BASE >> 4, IP = 0. It counts itself in
- * ap_count, enters 32-bit protected mode, stores its APIC ID (from the
+ * ap_count (EDX as INIT left it in ap_edx), enters 32-bit protected mode, stores its APIC ID (from the
  * xAPIC ID register) in ap_id, software-enables its APIC with logical ID
  * 2 (flat model), counts ap_done, and then, interrupts off, loops for good:
  * TPR := ap_tpr, ap_irr := IRR[95:64] (for the lowest-priority checks). */
@@ -10,9 +10,10 @@
 #define REL(x) ((x) - ap_tramp)
 
     .section .rodata
-    .globl ap_tramp, ap_tramp_end, ap_count, ap_id, ap_done, ap_tpr, ap_irr
+    .globl ap_tramp, ap_tramp_end, ap_count, ap_id, ap_done, ap_tpr, ap_irr, ap_edx
     .code16
 ap_tramp:
+    mov %edx, %cs:REL(ap_edx)           /* EDX after INIT: the CPU signature */
     cli
     mov %cs, %ax
     mov %ax, %ds
@@ -52,4 +53,5 @@ ap_id:    .long 0xffffffff
 ap_done:  .long 0
 ap_tpr:   .long 0
 ap_irr:   .long 0
+ap_edx:   .long 0
 ap_tramp_end:

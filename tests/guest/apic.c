@@ -16,7 +16,7 @@
 #define RELOC 0x00400000ull             /* RAM, identity-mapped */
 #define VEC_SPURIOUS 0xff
 
-extern char ap_tramp[], ap_tramp_end[], ap_count[], ap_id[], ap_done[], ap_tpr[], ap_irr[];
+extern char ap_tramp[], ap_tramp_end[], ap_count[], ap_id[], ap_done[], ap_tpr[], ap_irr[], ap_edx[];
 #define TRAMP_VAR(sym) (*(volatile uint32_t *)(uintptr_t)(TRAMP_BASE + (uint32_t)(sym - ap_tramp)))
 
 static volatile uint64_t timer_ints, low_ints, self_ints, spurious_ints, err_ints;
@@ -191,6 +191,9 @@ static void test_smp(void)
     reportf(TRAMP_VAR(ap_done) == 1, "ap-reaches-protected-mode", "done %u", TRAMP_VAR(ap_done));
     reportf(TRAMP_VAR(ap_count) == 1, "second-sipi-ignored", "count %u", TRAMP_VAR(ap_count));
     reportf(TRAMP_VAR(ap_id) == 1, "ap-reports-apic-id-1", "ID %#x", TRAMP_VAR(ap_id));
+    /* SDM Vol. 3A "Processor State Following Power-up, Reset, or INIT". */
+    reportf(TRAMP_VAR(ap_edx) == cpuid(1, 0).a, "ap-edx-after-init-is-signature",
+            "EDX %#x, CPUID.1:EAX %#x", TRAMP_VAR(ap_edx), cpuid(1, 0).a);
 }
 
 /* SDM Vol. 3A "Arbitration Priority Register (APR)". */

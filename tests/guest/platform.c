@@ -8,75 +8,50 @@
  * power-off (status 0) instead of the debug-exit port: tests/suite-unit.sh
  * runs it so, since tests/run-guest.sh wants status 1. */
 #include "kern.h"
+#include "firmware.h"
 #include "multiboot.h"
 
-#define FW_CFG_CTL 0x510
-#define FW_CFG_DATA 0x511
 #define VEC_IRQ0 0x20
 #define VEC_SLAVE 0x28
-
-static void fw_select(uint16_t key) { outw(FW_CFG_CTL, key); }
-
-static uint64_t fw_next_le(int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)inb(FW_CFG_DATA) << (8 * i);
-    return v;
-}
-
-static uint64_t fw_next_be(int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | inb(FW_CFG_DATA);
-    return v;
-}
-
-static uint64_t fw_item(uint16_t key, int n)
-{
-    fw_select(key);
-    return fw_next_le(n);
-}
 
 static void test_fw_cfg(struct multiboot_info *mb)
 {
     char sig[5] = { 0 };
-    fw_select(0);
+    fw_cfg_select(0);
     for (int i = 0; i < 4; i++)
         sig[i] = (char)inb(FW_CFG_DATA);
     reportf(strcmp(sig, "QEMU") == 0, "fw_cfg signature", "'%s'", sig);
     report("fw_cfg reads past the end give 0", inb(FW_CFG_DATA) == 0);
-    fw_select(0);
+    fw_cfg_select(0);
     report("fw_cfg selector write restarts the item", inb(FW_CFG_DATA) == 'Q');
-    uint32_t id = (uint32_t)fw_item(1, 4);
+    uint32_t id = (uint32_t)fw_cfg_item(1, 4);
     reportf(id & 1, "fw_cfg ID has the traditional interface", "id 0x%x", id);
     /* SeaBIOS reserves the top 128 KiB of RAM below the split. */
-    uint64_t ram = fw_item(3, 8), mb_ram = ((uint64_t)mb->mem_upper + 1024) * 1024 + 0x20000;
+    uint64_t ram = fw_cfg_item(3, 8), mb_ram = ((uint64_t)mb->mem_upper + 1024) * 1024 + 0x20000;
     reportf(ram == mb_ram, "fw_cfg RAM size matches multiboot mem_upper", "0x%llx vs 0x%llx",
             (unsigned long long)ram, (unsigned long long)mb_ram);
-    uint64_t ncpu = fw_item(5, 2), max = fw_item(0xf, 2);
+    uint64_t ncpu = fw_cfg_item(5, 2), max = fw_cfg_item(0xf, 2);
     reportf(ncpu == 1 && max == 1, "fw_cfg CPU count 1", "nb %llu max %llu",
             (unsigned long long)ncpu, (unsigned long long)max);
     /* For a multiboot kernel QEMU gives the command line in the multiboot
      * information only: the fw_cfg command-line items are absent (0). */
-    uint64_t csize = fw_item(0x14, 4), cdata = fw_item(0x15, 1);
+    uint64_t csize = fw_cfg_item(0x14, 4), cdata = fw_cfg_item(0x15, 1);
     reportf(csize == 0 && cdata == 0 && mb_cmdline()[0], "fw_cfg has no command line for multiboot",
             "size %llu, multiboot '%s'", (unsigned long long)csize, mb_cmdline());
-    fw_select(0x19);
-    uint32_t n = (uint32_t)fw_next_be(4);
+    fw_cfg_select(0x19);
+    uint32_t n = (uint32_t)fw_cfg_next_be(4);
     bool e820 = false;
     for (uint32_t f = 0; f < n && f < 64; f++) {
         char name[57] = { 0 };
-        uint32_t size = (uint32_t)fw_next_be(4);
-        uint16_t sel = (uint16_t)fw_next_be(2);
-        fw_next_be(2);
+        uint32_t size = (uint32_t)fw_cfg_next_be(4);
+        uint16_t sel = (uint16_t)fw_cfg_next_be(2);
+        fw_cfg_next_be(2);
         for (int i = 0; i < 56; i++)
             name[i] = (char)inb(FW_CFG_DATA);
         if (strcmp(name, "etc/e820") == 0 && size >= 20) {
-            fw_select(sel);
-            uint64_t base = fw_next_le(8), len = fw_next_le(8);
-            e820 = base == 0 && len == ram && fw_next_le(4) == 1;
+            fw_cfg_select(sel);
+            uint64_t base = fw_cfg_next_le(8), len = fw_cfg_next_le(8);
+            e820 = base == 0 && len == ram && fw_cfg_next_le(4) == 1;
             break;
         }
     }
@@ -151,40 +126,12 @@ static void test_iomem(void)
     reportf(ok, "pc-testdev scratch MMIO at 0xff000000", "0x%llx", (unsigned long long)v);
 }
 
-static bool sum_ok(const uint8_t *p, uint32_t len)
-{
-    uint8_t s = 0;
-    for (uint32_t i = 0; i < len; i++)
-        s = (uint8_t)(s + p[i]);
-    return s == 0;
-}
-
-static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-
-/* ACPI Specification, "Finding the RSDP on IA-PC Systems": the first KiB
- * of the EBDA, then 0xE0000-0xFFFFF, on 16-byte boundaries. */
-static uint16_t rd16(const uint8_t *p);
-
-static const uint8_t *find_rsdp(void)
-{
-    uintptr_t bda = 0x400;              /* the BIOS data area; 0x40E: EBDA segment */
-    uint32_t ebda = (uint32_t)rd16((const uint8_t *)bda + 0xe) << 4;
-    for (uint32_t a = ebda; ebda && a < ebda + 1024; a += 16)
-        if (memcmp((const void *)(uintptr_t)a, "RSD PTR ", 8) == 0 && sum_ok((const void *)(uintptr_t)a, 20))
-            return (const uint8_t *)(uintptr_t)a;
-    for (uint32_t a = 0xe0000; a < 0x100000; a += 16)
-        if (memcmp((const void *)(uintptr_t)a, "RSD PTR ", 8) == 0 && sum_ok((const void *)(uintptr_t)a, 20))
-            return (const uint8_t *)(uintptr_t)a;
-    return NULL;
-}
-
 static const uint8_t *madt, *fadt;
 static uint16_t pm1a_cnt;
 
 static void test_acpi(void)
 {
-    const uint8_t *rsdp = find_rsdp();
+    const uint8_t *rsdp = acpi_find_rsdp();
     report("ACPI RSDP found in the BIOS area", rsdp != NULL);
     if (!rsdp)
         return;
