@@ -167,7 +167,9 @@ struct cpu {
     int stopped_vector;
     uint32_t stopped_error;
 
-    uint64_t icount;          /* instructions retired */
+    uint64_t icount;          /* virtual ns this CPU has run: one per retired
+                               * instruction, more for the slow ones
+                               * (cpu_spend) */
     uint32_t debug;           /* -d flags: DBG_* */
     bool warned_task_switch;  /* "task switch not implemented" was said */
 
@@ -191,6 +193,15 @@ struct cpu {
 struct cpu *cpu_new(struct machine *m, int index);
 void cpu_free(struct cpu *c);
 void cpu_reset(struct cpu *c);   /* the SDM's power-up state (real mode) */
+/* Virtual time: an instruction takes 1 ns, except a few that take as long
+ * as they roughly do on silicon, so that software measuring them with the
+ * TSC sees plausible figures (consecutive RDTSCs differ by more than 1; a
+ * WRMSR takes longer than the RDTSC after it). Called by the instruction
+ * with the extra time, beyond its 1 ns. */
+#define COST_RDTSC 25u
+#define COST_MSR  100u
+static inline void cpu_spend(struct cpu *c, uint64_t ns) { c->icount += ns - 1; }
+
 /* Run until icount reaches `until`, or a stop condition. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t until);
 

@@ -210,6 +210,7 @@ void op_rdmsr(struct cpu *c, const struct insn *i)
         cpu_gp(c, 0);
     reg_set(c, R_AX, 4, v);
     reg_set(c, R_DX, 4, v >> 32);
+    cpu_spend(c, COST_MSR);
     rip_advance(c, i);
 }
 
@@ -218,5 +219,6 @@ void op_wrmsr(struct cpu *c, const struct insn *i)
     uint64_t v = (c->r[R_DX] << 32) | (c->r[R_AX] & 0xffffffff);
     if (c->cpl != 0 || !msr_write(c, (uint32_t)c->r[R_CX], v))
         cpu_gp(c, 0);
+    cpu_spend(c, COST_MSR);
     rip_advance(c, i);
 }

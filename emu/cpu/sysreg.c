@@ -259,6 +259,7 @@ void op_rdtsc(struct cpu *c, const struct insn *i)
     uint64_t t = cpu_tsc(c);
     reg_set(c, R_AX, 4, t);
     reg_set(c, R_DX, 4, t >> 32);
+    cpu_spend(c, COST_RDTSC);
     rip_advance(c, i);
 }
 
@@ -270,6 +271,7 @@ void op_rdtscp(struct cpu *c, const struct insn *i)
     reg_set(c, R_AX, 4, t);
     reg_set(c, R_DX, 4, t >> 32);
     reg_set(c, R_CX, 4, c->tsc_aux);
+    cpu_spend(c, COST_RDTSC);
     rip_advance(c, i);
 }
 

@@ -41,7 +41,7 @@ const char options_usage[] =
     "\n"
     "Accepted for QEMU compatibility and ignored: -nodefaults, -nographic,\n"
     "-no-reboot, -no-shutdown, -snapshot, -usb, -no-acpi, -no-hpet,\n"
-    "-display none, -vga none|std (there is no VGA), -monitor none,\n"
+    "-display none, -vnc none, -vga none|std (there is no VGA), -monitor none,\n"
     "-nic none, -net none, -accel tcg[,...], -rtc base=utc|localtime[,...],\n"
     "-name X, -k LAYOUT, -boot ..., -device pc-testdev, -device pci-testdev.\n"
     "Refused: -enable-kvm and -accel kvm (vtx is a CPU emulator), -s, -S,\n"
@@ -380,7 +380,7 @@ static bool takes_value(const char *name)
 {
     static const char *const names[] = {
         "kernel", "append", "initrd", "m", "smp", "d", "D", "serial", "accel", "machine", "M",
-        "cpu", "device", "display", "vga", "monitor", "chardev", "debugcon", "rtc", "nic",
+        "cpu", "device", "display", "vnc", "vga", "monitor", "chardev", "debugcon", "rtc", "nic",
         "net", "name", "k", "boot", "pidfile", NULL };
     return is_one_of(name, names);
 }
@@ -389,7 +389,7 @@ static bool takes_value(const char *name)
 static bool ignored_with_value(const char *name, const char *v, bool *ok)
 {
     static const char *const vgas[] = { "none", "std", NULL };
-    if (strcmp(name, "display") == 0 || strcmp(name, "monitor") == 0 ||
+    if (strcmp(name, "display") == 0 || strcmp(name, "monitor") == 0 || strcmp(name, "vnc") == 0 ||
         strcmp(name, "nic") == 0 || strcmp(name, "net") == 0)
         *ok = strcmp(v, "none") == 0;
     else if (strcmp(name, "vga") == 0)
