@@ -68,8 +68,9 @@ void cpu_reset(struct cpu *c)
     c->pat = 0x0007040600070406ull;
     c->apic_base = 0xfee00000ull | (1u << 11) | (c->index == 0 ? (1u << 8) : 0);
     c->apic_page = ~0ull;              /* the local APIC claims it (lapic.c) */
-    c->misc_enable = 1;                /* fast strings */
+    c->misc_enable = 0x1801;           /* fast strings; BTS, PEBS unavailable */
     c->feature_control = 0;
+    c->mcg_status = 0;
     c->star = c->lstar = c->cstar = c->fmask = c->kernel_gs_base = c->tsc_aux = 0;
     c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
     memset(c->xmm, 0, sizeof c->xmm);

@@ -124,6 +124,9 @@ struct cpu {
                                     * do not (disabled, x2APIC, no APIC) */
     uint64_t tsc_adjust;           /* IA32_TSC_ADJUST (0 at power-up, kept by INIT) */
     uint64_t mtrr_def_type;
+    uint64_t mcg_status;           /* IA32_MCG_STATUS */
+#define MISC_ENABLE_LIMIT_CPUID (1ull << 22)
+#define MISC_ENABLE_XD_DISABLE  (1ull << 34)
 
     union xmm xmm[16];
     uint32_t mxcsr;

@@ -57,11 +57,13 @@ static void topology(uint32_t out[4], uint32_t sub, uint32_t ncpu, uint32_t id)
  * advertised), no RDT, SGX or processor trace. */
 void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
-    if ((leaf > MAX_BASIC_LEAF && leaf < 0x80000000u) || leaf > MAX_EXT_LEAF)
-        leaf = MAX_BASIC_LEAF;   /* SDM: out-of-range leaves return the highest basic leaf */
+    /* IA32_MISC_ENABLE[22] (limit CPUID maxval): leaf 0 reports 2. */
+    uint32_t max_basic = (c->misc_enable & MISC_ENABLE_LIMIT_CPUID) ? 2 : MAX_BASIC_LEAF;
+    if ((leaf > max_basic && leaf < 0x80000000u) || leaf > MAX_EXT_LEAF)
+        leaf = max_basic;        /* SDM: out-of-range leaves return the highest basic leaf */
     uint32_t ncpu = (uint32_t)c->m->ncpu;
     switch (leaf) {
-    case 0: vendor(out, MAX_BASIC_LEAF, "GenuineIntel"); return;
+    case 0: vendor(out, max_basic, "GenuineIntel"); return;
     case 1:
         /* SDM Vol. 3A "Enabling or Disabling the Local APIC": with
          * IA32_APIC_BASE[11] clear, CPUID.1:EDX.APIC reads 0. */
@@ -91,7 +93,10 @@ void cpuid_query(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
         regs4(out, 1000, 1000, 100, 0);   /* base, max, bus MHz */
         return;
     case 0x80000000u: regs4(out, MAX_EXT_LEAF, 0, 0, 0); return;
-    case 0x80000001u: regs4(out, 0, 0, FEAT_81_ECX, FEAT_81_EDX); return;
+    case 0x80000001u:   /* IA32_MISC_ENABLE[34] (XD disable) hides NX */
+        regs4(out, 0, 0, FEAT_81_ECX,
+              FEAT_81_EDX & ((c->misc_enable & MISC_ENABLE_XD_DISABLE) ? ~CPUID_81_EDX_NX : ~0u));
+        return;
     case 0x80000002u: case 0x80000003u: case 0x80000004u:
         brand(out, leaf - 0x80000002u);
         return;

@@ -20,8 +20,9 @@
 #define FEAT_X87 0u
 #endif
 
+/* MCE/MCA: machine-check architecture with no banks (msr.c). */
 #define FEAT_1_EDX (FEAT_X87 | CPUID_1_EDX_DE | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR | \
-                    CPUID_1_EDX_APIC | \
+                    CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_APIC | \
                     CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_SEP | CPUID_1_EDX_PGE | \
                     CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_PSE36 | CPUID_1_EDX_CLFSH | \
                     CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2)

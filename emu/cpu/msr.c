@@ -96,8 +96,23 @@ static bool rd_sysenter_eip(struct cpu *c, uint64_t *v) { *v = c->sysenter_eip; 
 static bool wr_sysenter_eip(struct cpu *c, uint64_t v) { return canonical_store(&c->sysenter_eip, v); }
 
 /* IA32_MISC_ENABLE: fast strings (bit 0) is the only bit modelled. */
+/* IA32_MISC_ENABLE (SDM Vol. 4, architectural MSRs): writable bits 0
+ * (fast strings), 3 (automatic thermal control), 16 (SpeedStep), 18
+ * (MONITOR FSM: stored; MONITOR/MWAIT are not implemented), 22 (limit
+ * CPUID maxval: leaf 0 reports 2, cpuid.c), 23 (xTPR disable), 34 (XD
+ * disable: no NX in CPUID, EFER.NXE refused); read-only 7 (no performance
+ * monitoring), 11 and 12 (BTS, PEBS unavailable); the rest reserved
+ * (#GP). Power and thermal bits change nothing in an emulator. */
+#define MISC_WRITABLE 0x400c50009ull
+#define MISC_READ_ONLY 0x1880ull
 static bool rd_misc(struct cpu *c, uint64_t *v) { *v = c->misc_enable; return true; }
-static bool wr_misc(struct cpu *c, uint64_t v) { c->misc_enable = v & 1; return true; }
+static bool wr_misc(struct cpu *c, uint64_t v)
+{
+    if (v & ~(MISC_WRITABLE | MISC_READ_ONLY))
+        return false;
+    c->misc_enable = (v & MISC_WRITABLE) | (c->misc_enable & MISC_READ_ONLY);
+    return true;
+}
 
 /* IA32_PAT: each entry must be a valid memory type (0, 1, 4, 5, 6, 7). */
 static bool rd_pat(struct cpu *c, uint64_t *v) { *v = c->pat; return true; }
@@ -119,6 +134,8 @@ static bool wr_efer(struct cpu *c, uint64_t v)
 {
     if (v & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
         return false;
+    if ((v & EFER_NXE) && (c->misc_enable & MISC_ENABLE_XD_DISABLE))
+        return false;                    /* NX not offered: NXE reserved */
     if ((c->cr0 & CR0_PG) && ((v ^ c->efer) & EFER_LME))
         return false;
     uint64_t n = (v & ~EFER_LMA) | (c->efer & EFER_LMA);
@@ -151,6 +168,22 @@ static bool wr_tscaux(struct cpu *c, uint64_t v)
     return true;
 }
 
+/* Machine-check architecture without error-reporting banks (SDM Vol. 3B
+ * "Machine-Check Global Control MSRs"): IA32_MCG_CAP reads 0 (no banks,
+ * no IA32_MCG_CTL) and is read-only; IA32_MCG_STATUS keeps RIPV, EIPV and
+ * MCIP, its other bits are reserved. No machine check is ever signalled,
+ * so the bank MSRs 0x400 onwards do not exist (#GP). */
+#define MCG_STATUS_BITS 0x7ull
+static bool rd_mcg_status(struct cpu *c, uint64_t *v) { *v = c->mcg_status; return true; }
+static bool wr_mcg_status(struct cpu *c, uint64_t v)
+{
+    if (v & ~MCG_STATUS_BITS)
+        return false;
+    c->mcg_status = v;
+    return true;
+}
+static bool wr_read_only(struct cpu *c, uint64_t v) { (void)c; (void)v; return false; }
+
 static const struct msr_def {
     uint32_t index;
     const char *name;
@@ -162,6 +195,8 @@ static const struct msr_def {
     { MSR_IA32_APIC_BASE, "IA32_APIC_BASE", rd_apic_base, wr_apic_base },
     { MSR_IA32_FEATURE_CONTROL, "IA32_FEATURE_CONTROL", rd_featctl, wr_featctl },
     { MSR_IA32_BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID", rd_zero, wr_ignore },
+    { MSR_IA32_MCG_CAP, "IA32_MCG_CAP", rd_zero, wr_read_only },
+    { MSR_IA32_MCG_STATUS, "IA32_MCG_STATUS", rd_mcg_status, wr_mcg_status },
     { MSR_IA32_SYSENTER_CS, "IA32_SYSENTER_CS", rd_sysenter_cs, wr_sysenter_cs },
     { MSR_IA32_SYSENTER_ESP, "IA32_SYSENTER_ESP", rd_sysenter_esp, wr_sysenter_esp },
     { MSR_IA32_SYSENTER_EIP, "IA32_SYSENTER_EIP", rd_sysenter_eip, wr_sysenter_eip },

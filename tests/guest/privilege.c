@@ -313,6 +313,48 @@ static void test_umip(void)
     write_cr4(read_cr4() & ~CR4_UMIP);
 }
 
+/* Machine-check architecture (SDM Vol. 3B "Machine-Check Global Control
+ * MSRs"): with CPUID.1:EDX.MCA, IA32_MCG_CAP gives the bank count and is
+ * read-only; the bank MSRs past the count do not exist; IA32_MCG_STATUS
+ * takes 0; CR4.MCE can be set. */
+static void test_mca(void)
+{
+    struct cpuid r = cpuid(1, 0);
+    reportf((r.d & (1u << 7)) && (r.d & (1u << 14)), "mca-cpuid", "CPUID.1:EDX %#x", r.d);
+    if (!(r.d & (1u << 14)))
+        return;
+    uint32_t banks = (uint32_t)rdmsr(0x179) & 0xff;
+    asm volatile(ASM_TRY_INSN("rdmsr") :: "c"(0x400 + 4 * banks) : "rax", "rdx", "memory");
+    report_qemu_differs(caught.vector == EXC_GP, "mca-bank-past-count-gp", "bank %u: vector %d",
+                        banks, caught.vector);
+    asm volatile(ASM_TRY_INSN("wrmsr") :: "c"(0x179), "a"(0), "d"(0) : "memory");
+    report_qemu_differs(caught.vector == EXC_GP, "mcg-cap-read-only-gp", "vector %d", caught.vector);
+    wrmsr(0x17a, 0);
+    reportf(rdmsr(0x17a) == 0, "mcg-status-takes-0", "%#lx", rdmsr(0x17a));
+    uint64_t cr4 = read_cr4();
+    write_cr4(cr4 | (1u << 6));
+    reportf(read_cr4() & (1u << 6), "cr4-mce-settable", "CR4 %#lx", read_cr4());
+    write_cr4(cr4);
+}
+
+/* IA32_MISC_ENABLE (SDM Vol. 4, architectural MSRs): bit 22 limits
+ * CPUID.0:EAX to 2, bit 34 hides NX (CPUID.80000001H:EDX[20]); reserved
+ * bits are #GP. */
+static void test_misc_enable(void)
+{
+    uint64_t misc = rdmsr(0x1a0);
+    wrmsr(0x1a0, misc | (1ull << 22));
+    uint32_t max = cpuid(0, 0).a;
+    wrmsr(0x1a0, misc);
+    report_qemu_differs(max == 2, "misc-enable-limit-cpuid-maxval", "CPUID.0:EAX %u", max);
+    reportf(cpuid(0, 0).a > 2, "misc-enable-limit-cpuid-cleared", "CPUID.0:EAX %u", cpuid(0, 0).a);
+    asm volatile(ASM_TRY_INSN("wrmsr") :: "c"(0x1a0), "a"((uint32_t)misc | (1u << 1)),
+                 "d"((uint32_t)(misc >> 32)) : "memory");
+    report_qemu_differs(caught.vector == EXC_GP, "misc-enable-reserved-bit-gp", "vector %d",
+                        caught.vector);
+    wrmsr(0x1a0, misc);
+}
+
 int kmain(struct multiboot_info *mb)
 {
     (void)mb;
@@ -325,5 +367,7 @@ int kmain(struct multiboot_info *mb)
     test_swapgs();
     test_tsc();
     test_umip();
+    test_mca();
+    test_misc_enable();
     return report_summary();
 }
