@@ -39,7 +39,8 @@ static bool wr_tsc_adjust(struct cpu *c, uint64_t v)
 
 /* IA32_APIC_BASE: bits 11 (enable), 10 (EXTD: x2APIC mode), 8 (BSP,
  * read-only), 12+ base below MAXPHYADDR. Invalid transitions #GP: EXTD
- * without enable, and x2APIC straight back to xAPIC — SDM Vol. 3A
+ * without enable, x2APIC straight back to xAPIC, disabled straight to
+ * x2APIC — SDM Vol. 3A
  * "x2APIC State Transitions". */
 #define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_EXTD (1ull << 10)
@@ -53,6 +54,8 @@ static bool wr_apic_base(struct cpu *c, uint64_t v)
     if ((c->apic_base & APIC_BASE_EXTD) && (c->apic_base & APIC_BASE_EN) &&
         (v & APIC_BASE_EN) && !(v & APIC_BASE_EXTD))
         return false;
+    if (!(c->apic_base & APIC_BASE_EN) && (v & APIC_BASE_EXTD))
+        return false;                    /* disabled goes to xAPIC mode only */
     uint64_t old = c->apic_base;
     c->apic_base = (v & ~0x100ull) | (c->apic_base & 0x100);
     if (c->lapic)

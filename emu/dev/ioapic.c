@@ -86,7 +86,9 @@ uint32_t ioapic_read_reg(struct ioapic *io, uint8_t index)
     switch (index) {
     case 0: return io->id;
     case 1: return IOAPIC_VERSION;
-    case 2: return 0;                    /* arbitration ID: 0, as QEMU */
+    /* 82093AA datasheet, IOAPICARB: writing the ID register loads the
+     * arbitration ID with it (bits 27:24); read-only otherwise. */
+    case 2: return io->id;
     default:
         if (index >= 0x10 && index < 0x10 + 2 * IOAPIC_NPINS) {
             uint64_t e = io->redir[(index - 0x10) >> 1];

@@ -43,6 +43,9 @@ static void registers(struct tcase *t)
     EXPECT_EQ(t, phys_read(m, IOAPIC_BASE, 1), 2);          /* IOREGSEL reads back */
     mmio_wr(m, 0, 0x0f000000);
     EXPECT_EQ(t, mmio_rd(m, 0), 0x0f000000);
+    EXPECT_EQ(t, mmio_rd(m, 2), 0x0f000000);                 /* arbitration ID follows */
+    mmio_wr(m, 2, 0);
+    EXPECT_EQ(t, mmio_rd(m, 2), 0x0f000000);                 /* read-only */
     mmio_wr(m, 1, 0);
     EXPECT_EQ(t, mmio_rd(m, 1), 0x00170011);                 /* read-only */
     for (int i = 0; i < IOAPIC_NPINS; i++)

@@ -206,6 +206,8 @@ static void mmio_per_cpu_and_relocation(struct tcase *t)
     /* Globally disabled: the page is gone, the state reset. */
     EXPECT(t, msr_write(c0, 0x1b, 0x100000 | (1u << 8)));
     EXPECT_EQ(t, phys_read_one(c0, 0x100030, 4), 0x12345678);
+    /* SDM "x2APIC State Transitions": disabled goes to xAPIC mode only. */
+    EXPECT(t, !msr_write(c0, 0x1b, LAPIC_BASE | (1u << 11) | (1u << 10) | (1u << 8)));
     EXPECT(t, msr_write(c0, 0x1b, LAPIC_BASE | (1u << 11) | (1u << 8)));
     EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_TPR), 0);
     EXPECT_EQ(t, lapic_read(c0->lapic, LAPIC_SVR), 0xff);
