@@ -51,6 +51,10 @@ extern struct tss_block tss_block;
 #define tss (tss_block.tss)
 #define tss_iopb (tss_block.iopb)
 void iopb_allow(uint16_t port, bool allow);
+/* Busy-wait count clocks of the 8254 (1.193182 MHz), or ms milliseconds
+ * (kern/pit.c; uses channel 2). */
+void pit_spin(uint16_t count);
+void delay_ms(int ms);
 extern uint8_t intr_stack_top[], df_stack_top[];
 
 /* ---- IDT and interrupts (idt.c, isr.S). */

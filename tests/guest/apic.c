@@ -51,23 +51,6 @@ static void self_handler(struct intr_frame *f)
     eoi();
 }
 
-/* Busy-wait for count PIT clocks (channel 2, mode 0), IF as it is. */
-static void spin_pit(uint16_t count)
-{
-    outb(0x61, (inb(0x61) & 0x0c) | 0x01);
-    outb(0x43, 0xb0);
-    outb(0x42, (uint8_t)count);
-    outb(0x42, (uint8_t)(count >> 8));
-    while (!(inb(0x61) & 0x20))
-        asm volatile("pause");
-}
-
-static void delay_ms(int ms)
-{
-    for (int i = 0; i < ms; i++)
-        spin_pit(1193);
-}
-
 static void self_ipi(int vector)
 {
     apic_wr(0x300, 0x40000 | (uint32_t)vector);    /* fixed, shorthand self */

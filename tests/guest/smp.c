@@ -20,17 +20,6 @@ extern char smp_id_mask[], smp_ids[], smp_msg[], smp_flag[], smp_iters[];
 
 static void apic_wr(uint32_t off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(0xfee00000u + off) = v; }
 
-/* Busy-wait count PIT clocks on channel 2 (mode 0). */
-static void spin_pit(uint16_t count)
-{
-    outb(0x61, (inb(0x61) & 0x0c) | 0x01);
-    outb(0x43, 0xb0);
-    outb(0x42, (uint8_t)count);
-    outb(0x42, (uint8_t)(count >> 8));
-    while (!(inb(0x61) & 0x20))
-        asm volatile("pause");
-}
-
 static int cmdline_cpus(void)
 {
     const char *s = mb_cmdline();
@@ -126,14 +115,14 @@ int kmain(struct multiboot_info *mb)
     memcpy((void *)(uintptr_t)TRAMP_BASE, smp_tramp, (size_t)(smp_tramp_end - smp_tramp));
     TV(smp_iters) = ITERS;
     apic_wr(0x300, 0xc4500);                      /* INIT, all excluding self */
-    spin_pit(11932);                              /* 10 ms */
+    pit_spin(11932);                              /* 10 ms */
     apic_wr(0x300, 0xc4600 | (TRAMP_BASE >> 12)); /* SIPI */
-    spin_pit(239);                                /* 200 us */
+    pit_spin(239);                                /* 200 us */
     apic_wr(0x300, 0xc4600 | (TRAMP_BASE >> 12));
     for (uint32_t i = 0; i < ITERS; i++)
         asm volatile("lock incl %0" : "+m"(TV(smp_counter)));
     for (int i = 0; i < 1000 && TV(smp_done) < (uint32_t)(want - 1); i++)
-        spin_pit(1193);
+        pit_spin(1193);
     uint32_t started = TV(smp_started), done = TV(smp_done);
     reportf(started == (uint32_t)(want - 1) && done == started, "every-ap-started-once",
             "%u started, %u done, want %d", started, done, want - 1);
