@@ -89,6 +89,18 @@ void cpu_reset(struct cpu *c)
     cpu_update_mode(c);
 }
 
+/* Supervisor write entries made with CR0.WP clear may allow writes to
+ * read-only pages, so they carry key 3, apart from those made with WP set:
+ * toggling WP flushes nothing, as the SDM requires no flush ("Operations
+ * that Invalidate TLBs and Paging-Structure Caches"), and read and fetch
+ * entries, which WP does not affect, stay valid. */
+void tlb_set_tagbits(struct cpu *c)
+{
+    uint64_t gen = (uint64_t)c->tlb_gen << TLB_GEN_SHIFT;
+    c->tlb_tagbits[TLB_READ] = c->tlb_tagbits[TLB_EXEC] = c->tlb_key | gen;
+    c->tlb_tagbits[TLB_WRITE] = (c->tlb_key == 0 && !(c->cr0 & CR0_WP) ? 3 : c->tlb_key) | gen;
+}
+
 /* Alignment checking applies at CPL 3 with CR0.AM and RFLAGS.AC — SDM
  * Vol. 3A "Alignment Check Exception (#AC)". */
 static void update_tlb_key(struct cpu *c)
@@ -97,7 +109,7 @@ static void update_tlb_key(struct cpu *c)
         c->tlb_key = 0;
     else
         c->tlb_key = ((c->cr0 & CR0_AM) && (c->rflags & RFLAGS_AC)) ? 2 : 1;
-    c->tlb_tagbits = c->tlb_key | ((uint64_t)c->tlb_gen << TLB_GEN_SHIFT);
+    tlb_set_tagbits(c);
 }
 
 void cpu_update_mode(struct cpu *c)

@@ -113,7 +113,9 @@ struct cpu {
     uint8_t tlb_key;          /* 0 supervisor, 1 user, 2 user with alignment
                                * checking (data accesses never hit) */
     uint32_t tlb_gen;         /* bumped by a flush: older entries stop matching */
-    uint64_t tlb_tagbits;     /* tlb_key | tlb_gen << TLB_GEN_SHIFT */
+    uint64_t tlb_tagbits[TLB_KINDS]; /* tlb_key | tlb_gen << TLB_GEN_SHIFT;
+                               * supervisor write entries made with CR0.WP
+                               * clear have key 3 (tlb_set_tagbits) */
 
     /* MSRs modelled. */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;
@@ -235,6 +237,8 @@ static inline void cpu_leave_block(struct cpu *c)
 
 /* TLB and decoded-code maintenance. */
 void tlb_flush_all(struct cpu *c);
+/* Recompute tlb_tagbits from tlb_key, tlb_gen and CR0.WP (cpu.c). */
+void tlb_set_tagbits(struct cpu *c);
 void tlb_flush_page(struct cpu *c, uint64_t lin);
 
 #endif

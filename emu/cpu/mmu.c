@@ -197,7 +197,7 @@ static void tlb_fill(struct cpu *c, uint64_t lin, unsigned acc, const struct wal
     if (w->large)
         c->tlb_has_large = true;
     struct tlb_entry *e = &c->tlb[kind][(lin >> 12) & (TLB_SIZE - 1)];
-    e->tag = tlb_tag(c, lin);
+    e->tag = tlb_tag(c, kind, lin);
     e->addend = (uintptr_t)host - (uintptr_t)(lin & ~0xfffull);
 }
 
@@ -286,7 +286,7 @@ void tlb_flush_all(struct cpu *c)
             for (unsigned i = 0; i < TLB_SIZE; i++)
                 c->tlb[k][i].tag = TLB_INVALID;
     }
-    c->tlb_tagbits = c->tlb_key | ((uint64_t)c->tlb_gen << TLB_GEN_SHIFT);
+    tlb_set_tagbits(c);
 }
 
 /* INVLPG drops the whole page containing lin; our entries are 4-KByte

@@ -49,8 +49,8 @@ void cr0_write(struct cpu *c, uint64_t v)
         c->efer |= EFER_LMA;
     if (pg_off)
         c->efer &= ~EFER_LMA;
-    if ((v ^ c->cr0) & (CR0_PG | CR0_WP | CR0_PE))
-        tlb_flush_all(c);
+    if ((v ^ c->cr0) & (CR0_PG | CR0_PE))
+        tlb_flush_all(c);                /* WP: write entries have their own key */
     c->cr0 = v;
     cpu_update_mode(c);
 }

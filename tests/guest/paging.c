@@ -105,6 +105,9 @@ static void test_error_codes(void)
     kwrite(VA_4K);
     reportf(caught.vector == -1, "wp0-supervisor-write-readonly-allowed", "vector %d", caught.vector);
     write_cr0(read_cr0() | CR0_WP);
+    /* WP applies to translations already cached: no INVLPG between. */
+    kwrite(VA_4K);
+    expect_pf("pf-wp-set-again-applies-without-invlpg", PFEC_P | PFEC_W, VA_4K, try_start);
 
     *pte = FRAME_A | PTE_P | PTE_U;                  /* user, read-only */
     invlpg((void *)VA_4K);
