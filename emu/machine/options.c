@@ -293,7 +293,8 @@ static enum options_result set_machine(struct vtx_options *o, const char *name, 
                                        char *err, size_t errlen)
 {
     static const char *const ignored[] = { "usb", "vmport", "smm", "acpi", "hpet", "graphics",
-                                           "dump-guest-core", "mem-merge", "kernel-irqchip", NULL };
+                                           "dump-guest-core", "mem-merge", "kernel-irqchip",
+                                           "kernel_irqchip", NULL };
     const char *v0 = v;
     struct opt_item it;
     bool first = true;

@@ -146,6 +146,7 @@ static void qemu_test_runner_line_is_accepted(struct tcase *t)
                      "-rtc", "base=utc,clock=vm", "-rtc", "base=localtime",
                      "-cpu", "qemu64,+smep,-x2apic,vendor=GenuineIntel",
                      "-accel", "tcg,thread=single", "-machine", "type=pc",
+                     "-vnc", "none", "-machine", "pc,kernel_irqchip=split",
                      "-d", "int,cpu_reset,guest_errors,exec,in_asm,op,pcall,exc" };
     struct vtx_options o;
     char err[200] = "";
