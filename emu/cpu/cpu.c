@@ -80,6 +80,7 @@ void cpu_reset(struct cpu *c)
     c->fpu.ftw = 0xff;     /* tag word 5555H: every register valid, +0.0 */
     c->halted = c->index != 0;         /* APs wait for SIPI (platform issue) */
     c->nmi_pending = c->nmi_blocked = false;
+    c->init_pending = false;
     c->shadow_until = 0;
     c->exc_vector = -1;
     c->delivering = -1;

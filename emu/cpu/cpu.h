@@ -142,6 +142,7 @@ struct cpu {
             bool halted;
             bool nmi_pending;
             bool intr_line;       /* an external interrupt is requested */
+            bool init_pending;    /* an INIT this CPU sent itself (lapic.c) */
                 };
         uint32_t events;
     };

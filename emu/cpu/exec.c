@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "codecache.h"
+#include "dev/lapic.h"
 #include "exec.h"
 #include "flags.h"
 #include "intr.h"
@@ -181,6 +182,13 @@ enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
             if (c->stop_request || c->m->stop) {
                 c->stop_request = false;
                 return STOP_MACHINE;
+            }
+            /* An INIT the CPU sent itself takes effect between
+             * instructions: reset, then wait for a start-up IPI. */
+            if (c->init_pending) {
+                c->init_pending = false;
+                lapic_init_self(c->lapic);
+                return STOP_HLT;
             }
             if (c->nmi_pending || c->intr_line) {
                 check_events(c);

@@ -335,6 +335,11 @@ static bool lower_priority(const struct lapic *t, const struct lapic *best)
     return pt != pb ? pt < pb : t->id < best->id;
 }
 
+void lapic_init_self(struct lapic *a)
+{
+    init_cpu(a);
+}
+
 static void deliver(struct lapic *t, const struct apic_msg *msg)
 {
     switch (msg->dm) {
@@ -380,9 +385,14 @@ void lapic_send(struct machine *m, struct lapic *src, const struct apic_msg *msg
                 lowest = t;
             continue;
         }
-        /* INIT to oneself would reset the CPU mid-instruction: not done. */
-        if (!(self && msg->dm == DM_INIT))
-            deliver(t, msg);
+        /* INIT to oneself would reset the CPU mid-instruction: it waits
+         * for the instruction boundary (lapic_init_self). */
+        if (self && msg->dm == DM_INIT) {
+            t->cpu->init_pending = true;
+            cpu_leave_block(t->cpu);
+            continue;
+        }
+        deliver(t, msg);
     }
     if (lowest)
         deliver(lowest, msg);

@@ -110,6 +110,9 @@ void lapic_mmio_write(struct lapic *a, uint32_t off, int size, uint64_t val);
 /* This APIC is named by a physical (APIC ID, 0xFF all) or logical
  * (LDR/DFR) destination. */
 bool lapic_dest_match(const struct lapic *t, uint32_t dest, bool logical);
+/* The INIT this CPU sent itself (cpu.init_pending), taken by the run loop
+ * between instructions. */
+void lapic_init_self(struct lapic *a);
 /* For cpu->intr_ack. */
 int lapic_intr_ack(void *lapic);
 /* The timer is armed and not masked (a halted CPU may yet be woken). */

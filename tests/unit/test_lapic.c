@@ -246,6 +246,24 @@ static void lowest_priority(struct tcase *t)
     machine_free(m);
 }
 
+/* INIT with "all including self": the others at once, the sender at its
+ * next instruction boundary (then waiting for a start-up IPI). */
+static void init_self(struct tcase *t)
+{
+    struct machine *m = smp2();
+    struct lapic *a = m->cpu[0]->lapic, *b = m->cpu[1]->lapic;
+    b->wait_sipi = false;
+    m->cpu[1]->halted = false;
+    m->cpu[0]->rip = 0x1234;
+    lapic_write(a, LAPIC_ICR_LO, 0x84500);
+    EXPECT(t, b->wait_sipi && m->cpu[1]->halted);
+    EXPECT(t, m->cpu[0]->init_pending && !a->wait_sipi);
+    EXPECT_EQ(t, cpu_run(m->cpu[0], m->cpu[0]->icount + 100), STOP_HLT);
+    EXPECT(t, a->wait_sipi && m->cpu[0]->halted && !m->cpu[0]->init_pending);
+    EXPECT_EQ(t, m->cpu[0]->rip, 0xfff0);
+    machine_free(m);
+}
+
 /* SDM "Error Handling": illegal vectors, illegal register, LVT error. */
 static void errors(struct tcase *t)
 {
@@ -315,7 +333,7 @@ int main(void)
 {
     static const struct test tests[] = {
         TEST(boot_state), TEST(priority_and_eoi), TEST(timer), TEST(pic_through_lint0),
-        TEST(ipis), TEST(mmio_per_cpu_and_relocation), TEST(lowest_priority), TEST(errors),
+        TEST(ipis), TEST(mmio_per_cpu_and_relocation), TEST(lowest_priority), TEST(errors), TEST(init_self),
         TEST(x2apic_and_deadline),
     };
     return RUN_TESTS(tests);
