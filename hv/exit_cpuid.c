@@ -43,10 +43,13 @@ static void hv_leaves(uint32_t leaf, struct cpuid *r)
     }
 }
 
-static void filter(uint32_t leaf, uint32_t sub, struct cpuid *r)
+static void filter(struct vm *vm, uint32_t leaf, uint32_t sub, struct cpuid *r)
 {
-    (void)sub;
     switch (leaf) {
+    case 0:
+        if (vm->misc_enable & MISC_ENABLE_LIMIT_CPUID)
+            r->a = 2;                           /* IA32_MISC_ENABLE[22] */
+        break;
     case 1:
         r->b &= 0x0000ffffu;                    /* APIC ID 0, one logical CPU */
         r->b |= 1u << 16;
@@ -74,6 +77,8 @@ static void filter(uint32_t leaf, uint32_t sub, struct cpuid *r)
         r->c &= ~X1_ECX_HIDE;
         if (!hv.ctl.rdtscp)
             r->d &= ~X1_EDX_RDTSCP;
+        if (vm->misc_enable & MISC_ENABLE_XD_DISABLE)
+            r->d &= ~CPUID_80000001_EDX_NX;     /* IA32_MISC_ENABLE[34] */
         break;
     case 0x80000008:
         r->c = 0;                               /* one core */
@@ -88,8 +93,12 @@ void exit_cpuid(struct vm *vm, struct exit_info *e)
     if (leaf >= 0x40000000u && leaf <= 0x4fffffffu) {
         hv_leaves(leaf, &r);
     } else {
+        /* Limit CPUID maxval: leaves above 2 give leaf 2's values, as
+         * for any leaf beyond the highest basic one. */
+        if ((vm->misc_enable & MISC_ENABLE_LIMIT_CPUID) && leaf > 2 && leaf < 0x80000000u)
+            leaf = 2;
         r = cpuid(leaf, sub);
-        filter(leaf, sub, &r);
+        filter(vm, leaf, sub, &r);
     }
     vm->regs.gpr[GPR_RAX] = r.a;
     vm->regs.gpr[GPR_RBX] = r.b;

@@ -9,7 +9,9 @@
  *   sched.c saves and loads them when it switches VMs.
  *   TSC reads - offset by the VM's TSC offset.
  * Emulated: EFER, PAT, TSC writes, DEBUGCTL, FEATURE_CONTROL (locked, VMX
- * off), MISC_ENABLE, BIOS_SIGN_ID, PLATFORM_ID. Anything else: #GP(0), as
+ * off), MISC_ENABLE (per VM, with its architectural bits: limit CPUID
+ * maxval acts in exit_cpuid.c, XD disable hides NX and refuses EFER.NXE;
+ * reserved bits #GP), BIOS_SIGN_ID, PLATFORM_ID. Anything else: #GP(0), as
  * on a CPU without that MSR. */
 #include "hv.h"
 
@@ -54,10 +56,9 @@ static void msr_gp(struct vm *vm, struct exit_info *e, const char *what, uint32_
  * exit_cr.c); LME may not change while paging is on. */
 static bool efer_write(struct vm *vm, uint64_t v)
 {
-    (void)vm;
     uint64_t old = vmr(VMCS_GUEST_IA32_EFER);
     uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA;
-    if (cpu_has(0x80000001, 0, 3, CPUID_80000001_EDX_NX))
+    if (cpu_has(0x80000001, 0, 3, CPUID_80000001_EDX_NX) && !(vm->misc_enable & MISC_ENABLE_XD_DISABLE))
         allowed |= EFER_NXE;
     if (v & ~allowed)
         return false;
@@ -87,7 +88,7 @@ void exit_rdmsr(struct vm *vm, struct exit_info *e)
     case MSR_IA32_PAT: v = vmr(VMCS_GUEST_IA32_PAT); break;
     case MSR_IA32_DEBUGCTL: v = vmr(VMCS_GUEST_IA32_DEBUGCTL); break;
     case MSR_IA32_FEATURE_CONTROL: v = FEATURE_CONTROL_LOCK; break;   /* locked, VMX off */
-    case MSR_IA32_MISC_ENABLE: v = 1; break;                          /* fast strings */
+    case MSR_IA32_MISC_ENABLE: v = vm->misc_enable; break;
     case MSR_IA32_BIOS_SIGN_ID: case MSR_IA32_PLATFORM_ID: v = 0; break;
     default:
         msr_gp(vm, e, "RDMSR", msr);
@@ -115,7 +116,11 @@ void exit_wrmsr(struct vm *vm, struct exit_info *e)
     case MSR_IA32_DEBUGCTL:
         if ((ok = (v & ~3ull) == 0)) vmw_now(VMCS_GUEST_IA32_DEBUGCTL, v);   /* LBR, BTF */
         break;
-    case MSR_IA32_MISC_ENABLE: case MSR_IA32_BIOS_SIGN_ID: break;           /* ignored */
+    case MSR_IA32_MISC_ENABLE:
+        if ((ok = !(v & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY))))
+            vm->misc_enable = (v & MISC_ENABLE_WRITABLE) | (vm->misc_enable & MISC_ENABLE_READ_ONLY);
+        break;
+    case MSR_IA32_BIOS_SIGN_ID: break;                                      /* ignored */
     default:
         msr_gp(vm, e, "WRMSR", msr);
         return;

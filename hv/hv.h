@@ -137,6 +137,7 @@ struct vm {
     struct guest_regs regs;
     uint64_t cr2, dr[4], dr6;       /* not in the VMCS: switched by sched.c */
     uint64_t lazy_msr[LAZY_MSRS];
+    uint64_t misc_enable;           /* IA32_MISC_ENABLE as the VM sees it */
     uint8_t cr8;                    /* TPR as MOV CR8 sees it */
 
     struct uart uart;

@@ -12,6 +12,7 @@ struct vm *vm_new(const char *name, uint64_t ram_size)
     }
     struct vm *vm = &hv.vms[hv.nvms];
     memset(vm, 0, sizeof *vm);
+    vm->misc_enable = MISC_ENABLE_FAST_STRINGS | 0x1800;   /* BTS, PEBS unavailable */
     vm->id = hv.nvms;
     size_t n = strlen(name);
     if (n >= HV_NAME_MAX) n = HV_NAME_MAX - 1;

@@ -127,8 +127,6 @@ struct cpu {
     uint64_t tsc_adjust;           /* IA32_TSC_ADJUST (0 at power-up, kept by INIT) */
     uint64_t mtrr_def_type;
     uint64_t mcg_status;           /* IA32_MCG_STATUS */
-#define MISC_ENABLE_LIMIT_CPUID (1ull << 22)
-#define MISC_ENABLE_XD_DISABLE  (1ull << 34)
 
     union xmm xmm[16];
     uint32_t mxcsr;

@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "ops.h"
 #include "x86/cpuid.h"
+#include "x86/msr.h"
 
 #define MAX_BASIC_LEAF 0x16u
 #define MAX_EXT_LEAF 0x80000008u

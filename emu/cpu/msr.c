@@ -99,21 +99,16 @@ static bool rd_sysenter_eip(struct cpu *c, uint64_t *v) { *v = c->sysenter_eip; 
 static bool wr_sysenter_eip(struct cpu *c, uint64_t v) { return canonical_store(&c->sysenter_eip, v); }
 
 /* IA32_MISC_ENABLE: fast strings (bit 0) is the only bit modelled. */
-/* IA32_MISC_ENABLE (SDM Vol. 4, architectural MSRs): writable bits 0
- * (fast strings), 3 (automatic thermal control), 16 (SpeedStep), 18
- * (MONITOR FSM: stored; MONITOR/MWAIT are not implemented), 22 (limit
- * CPUID maxval: leaf 0 reports 2, cpuid.c), 23 (xTPR disable), 34 (XD
- * disable: no NX in CPUID, EFER.NXE refused); read-only 7 (no performance
- * monitoring), 11 and 12 (BTS, PEBS unavailable); the rest reserved
- * (#GP). Power and thermal bits change nothing in an emulator. */
-#define MISC_WRITABLE 0x400c50009ull
-#define MISC_READ_ONLY 0x1880ull
+/* IA32_MISC_ENABLE (x86/msr.h has the bits): limit CPUID maxval acts in
+ * cpuid.c, XD disable hides NX there and refuses EFER.NXE here; MONITOR
+ * FSM is stored (MONITOR/MWAIT are not implemented); the power and thermal
+ * bits change nothing in an emulator; reserved bits are #GP. */
 static bool rd_misc(struct cpu *c, uint64_t *v) { *v = c->misc_enable; return true; }
 static bool wr_misc(struct cpu *c, uint64_t v)
 {
-    if (v & ~(MISC_WRITABLE | MISC_READ_ONLY))
+    if (v & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY))
         return false;
-    c->misc_enable = (v & MISC_WRITABLE) | (c->misc_enable & MISC_READ_ONLY);
+    c->misc_enable = (v & MISC_ENABLE_WRITABLE) | (c->misc_enable & MISC_ENABLE_READ_ONLY);
     return true;
 }
 

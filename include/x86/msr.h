@@ -15,6 +15,16 @@
 #define MSR_IA32_MCG_CAP           0x00000179u
 #define MSR_IA32_MCG_STATUS        0x0000017au
 #define MSR_IA32_MISC_ENABLE       0x000001a0u
+/* IA32_MISC_ENABLE bits (SDM Vol. 4, architectural MSRs): writable 0 (fast
+ * strings), 3 (automatic thermal control), 16 (SpeedStep), 18 (MONITOR
+ * FSM), 22 (limit CPUID maxval: CPUID.0:EAX reads 2), 23 (xTPR disable),
+ * 34 (XD disable: no NX); read-only 7 (performance monitoring available),
+ * 11 (BTS unavailable), 12 (PEBS unavailable); the rest reserved. */
+#define MISC_ENABLE_FAST_STRINGS   (1ull << 0)
+#define MISC_ENABLE_LIMIT_CPUID    (1ull << 22)
+#define MISC_ENABLE_XD_DISABLE     (1ull << 34)
+#define MISC_ENABLE_WRITABLE       0x400c50009ull
+#define MISC_ENABLE_READ_ONLY      0x1880ull
 #define MSR_IA32_MTRR_DEF_TYPE     0x000002ffu
 #define MSR_IA32_PAT               0x00000277u
 #define MSR_IA32_TSC_DEADLINE      0x000006e0u
