@@ -119,18 +119,13 @@ static bool kernel_image_of(const uint8_t *img, size_t size, const struct mb_hea
     return elf_image(img, size, k, err, errlen);
 }
 
-/* The whole buffer must be RAM, and must leave the boot information at
- * 0x9000-0x9558 alone. */
+/* The whole buffer must be RAM. It may cover the boot information at
+ * 0x9000-0x9558: QEMU then loads the kernel over it (see multiboot_load). */
 static bool check_placement(struct machine *m, const struct mb_layout *l, char *err, size_t errlen)
 {
     if (l->end > m->ram_below_4g) {
         snprintf(err, errlen, "does not fit in RAM: kernel and modules need memory up to %#llx, RAM ends at %#llx",
                  (unsigned long long)l->end, (unsigned long long)m->ram_below_4g);
-        return false;
-    }
-    if (l->low < MB_BOOTINFO_END && l->end > MB_MMAP_ADDR) {
-        snprintf(err, errlen, "kernel at [%#x, %#llx) overlaps the boot information at [%#x, %#x)",
-                 l->low, (unsigned long long)l->end, MB_MMAP_ADDR, MB_BOOTINFO_END);
         return false;
     }
     if (!phys_ptr(m, l->low, l->end - l->low)) {
@@ -141,11 +136,18 @@ static bool check_placement(struct machine *m, const struct mb_layout *l, char *
     return true;
 }
 
+static void place_segments(struct machine *m, const struct kernel_image *k)
+{
+    for (int i = 0; i < k->nseg; i++) {
+        phys_zero(m, k->seg[i].paddr, k->seg[i].memsz);
+        phys_copy_in(m, k->seg[i].paddr, k->seg[i].data, k->seg[i].filesz);
+    }
+}
+
 static void place_kernel(struct machine *m, const struct kernel_image *k, const struct mb_layout *l)
 {
     phys_zero(m, l->low, l->end - l->low);
-    for (int i = 0; i < k->nseg; i++)
-        phys_copy_in(m, k->seg[i].paddr, k->seg[i].data, k->seg[i].filesz);
+    place_segments(m, k);
 }
 
 bool multiboot_load(struct machine *m, const uint8_t *img, size_t size,
@@ -172,6 +174,11 @@ bool multiboot_load(struct machine *m, const uint8_t *img, size_t size,
         snprintf(err, errlen, "cannot write the boot information");
         return false;
     }
+    /* A kernel loaded over the boot information wins, as on QEMU (whose
+     * loader writes that information first; kvm-unit-tests' realmode.flat
+     * is linked at 0x8000-0xf000). */
+    if (l.low < MB_BOOTINFO_END && l.end > MB_MMAP_ADDR)
+        place_segments(m, &k);
     *out = (struct mb_boot){ k.entry, MB_INFO_ADDR, l.low, (uint32_t)l.end };
     return true;
 }
