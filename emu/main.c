@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "machine/biosstate.h"
 #include "machine/hostio.h"
 #include "machine/loader.h"
 #include "machine/machine.h"
@@ -32,6 +33,7 @@ static int boot_and_run(const struct vtx_options *o, struct hostio *h, char *err
         return host_error(err);
     }
     boot_cpu_multiboot(m->cpu[0], &boot);
+    bios_leave_state(m);
     int status = machine_run(m);
     machine_free(m);
     return status;

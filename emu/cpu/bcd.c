@@ -32,6 +32,7 @@ void op_das(struct cpu *c, const struct insn *i)
     if ((v & 0xf) > 9 || flag_af(c)) {
         v -= 6;
         af = 1;
+        ncf = old < 6;                    /* SDM "DAS": CF ← old_CF or borrow */
     }
     if (old > 0x99 || cf) {
         v -= 0x60;
@@ -74,5 +75,15 @@ void op_aad(struct cpu *c, const struct insn *i)
     uint64_t v = (al(c) + ((c->r[R_AX] >> 8) & 0xff) * base) & 0xff;
     reg_set(c, R_AX, 2, v);
     lf_set(c, v, 1, 0, 0, 0);
+    rip_advance(c, i);
+}
+
+/* SALC (opcode D6, outside 64-bit mode): AL ← CF ? FFH : 00H, flags kept.
+ * The SDM's opcode map leaves D6 without a mnemonic, but every Intel
+ * processor since the 8086 executes it so (Bochs and QEMU do too, and
+ * kvm-unit-tests' realmode checks it); vtx follows the silicon. */
+void op_salc(struct cpu *c, const struct insn *i)
+{
+    set_al(c, flag_cf(c) ? 0xff : 0);
     rip_advance(c, i);
 }

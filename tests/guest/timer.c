@@ -108,6 +108,15 @@ static void hlt_ticks(uint64_t n)
         asm volatile("sti; hlt" ::: "memory");
 }
 
+/* Channel 0 as the BIOS leaves it (SeaBIOS on QEMU; emu/machine/biosstate.c
+ * on vtx): mode 2 (rate generator), LSB then MSB, binary — the 18.2 Hz tick. */
+static void test_bios_pit(void)
+{
+    outb(0x43, 0xe2);                   /* read-back: status of channel 0 */
+    uint8_t st = inb(0x40);
+    reportf((st & 0x3f) == 0x34, "pit-ch0-as-the-bios-leaves-it", "status %#x", st);
+}
+
 static void test_pic(void)
 {
     pic_init();
@@ -409,6 +418,7 @@ int kmain(struct multiboot_info *mb)
     set_handler(VEC_SLAVE, rtc_handler);
     set_handler(VEC_IRQ0 + 7, spurious_handler);
     set_handler(VEC_SLAVE + 7, spurious_handler);
+    test_bios_pit();
     test_pic();
     test_irq0();
     test_eoi_and_mask();
