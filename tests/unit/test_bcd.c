@@ -26,6 +26,20 @@ static void reference(bool sub, unsigned al, bool cf, bool af, unsigned *out, bo
     *ocf = ncf;
 }
 
+/* CPU c reset into real mode at 0:1000 (code placed there), stopping on
+ * exceptions, with EAX and RFLAGS as given. */
+static void real_mode_at_1000(struct cpu *c, uint64_t eax, uint64_t rflags)
+{
+    cpu_reset(c);
+    c->seg[S_CS].sel = 0;
+    c->seg[S_CS].base = 0;
+    c->rip = 0x1000;
+    cpu_update_mode(c);
+    c->stop_on_exception = true;
+    c->r[R_AX] = eax;
+    cpu_set_rflags(c, rflags);
+}
+
 static void all_inputs(struct tcase *t, bool sub)
 {
     char err[200];
@@ -40,14 +54,7 @@ static void all_inputs(struct tcase *t, bool sub)
     for (unsigned in = 0; in < 1024 && bad < 3; in++) {
         unsigned al = in & 0xff;
         bool cf = in & 0x100, af = in & 0x200;
-        cpu_reset(c);
-        c->seg[S_CS].sel = 0;
-        c->seg[S_CS].base = 0;
-        c->rip = 0x1000;
-        cpu_update_mode(c);
-        c->stop_on_exception = true;
-        c->r[R_AX] = al;
-        cpu_set_rflags(c, RFLAGS_FIXED1 | (cf ? RFLAGS_CF : 0) | (af ? RFLAGS_AF : 0));
+        real_mode_at_1000(c, al, RFLAGS_FIXED1 | (cf ? RFLAGS_CF : 0) | (af ? RFLAGS_AF : 0));
         enum cpu_stop st = cpu_run(c, c->icount + 10);
         unsigned want;
         bool wcf, waf;
@@ -76,14 +83,7 @@ static void salc(struct tcase *t)
     const uint8_t code[] = { 0xd6, 0xf4 };
     phys_copy_in(m, 0x1000, code, sizeof code);
     for (int cf = 0; cf < 2; cf++) {
-        cpu_reset(c);
-        c->seg[S_CS].sel = 0;
-        c->seg[S_CS].base = 0;
-        c->rip = 0x1000;
-        cpu_update_mode(c);
-        c->stop_on_exception = true;
-        c->r[R_AX] = 0x12345678;
-        cpu_set_rflags(c, RFLAGS_FIXED1 | (cf ? RFLAGS_CF : 0));
+        real_mode_at_1000(c, 0x12345678, RFLAGS_FIXED1 | (cf ? RFLAGS_CF : 0));
         EXPECT_EQ(t, cpu_run(c, c->icount + 10), STOP_HLT);
         EXPECT_EQ(t, c->r[R_AX], cf ? 0x123456ffu : 0x12345600u);
         EXPECT_EQ(t, cpu_get_rflags(c) & RFLAGS_CF, cf ? RFLAGS_CF : 0);
