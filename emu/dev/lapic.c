@@ -229,8 +229,8 @@ static void timer_event(void *ctx, uint64_t when)
 
 static uint32_t timer_current(const struct lapic *a)
 {
-    if (!a->timer_initial || TIMER_MODE(a) == 2)
-        return 0;
+    if (!a->timer_initial || TIMER_MODE(a) == 2 || a->timer_ev.when == CLOCK_NEVER)
+        return 0;                        /* stopped: an expired one-shot */
     uint64_t ticks = (clock_now(a->m) - a->timer_load) >> a->timer_shift;
     if (timer_periodic(a))
         return a->timer_initial - (uint32_t)(ticks % a->timer_initial);
@@ -470,8 +470,10 @@ void lapic_write(struct lapic *a, uint32_t off, uint32_t val)
             val &= ~(3u << 17);                          /* reserved mode */
         uint32_t old_mode = TIMER_MODE(a);
         a->lvt[n] = keep | (val & lvt_writable[n]);
-        if (n == LVT_TIMER && TIMER_MODE(a) != old_mode) {
-            /* Changing the timer mode disarms it. */
+        if (n == LVT_TIMER && (TIMER_MODE(a) == 2) != (old_mode == 2)) {
+            /* SDM "TSC-Deadline Mode": a transition to or from TSC-deadline
+             * mode disarms the timer; between one-shot and periodic the
+             * count goes on (and an expired one-shot stays at 0). */
             a->timer_initial = 0;
             a->deadline = 0;
             clock_cancel(&a->timer_ev);
@@ -519,6 +521,11 @@ void lapic_write(struct lapic *a, uint32_t off, uint32_t val)
 void lapic_base_changed(struct lapic *a, uint64_t old)
 {
     uint64_t now = a->cpu->apic_base;
+    /* SDM "x2APIC State Transitions": entering x2APIC mode, the APIC ID is
+     * the initial (hardware) x2APIC ID, whatever software wrote to the
+     * xAPIC ID register; it is kept on the way back through disabled. */
+    if ((now & APIC_BASE_EXTD) && !(old & APIC_BASE_EXTD))
+        a->id = (uint8_t)a->cpu->index;
     if ((old & APIC_BASE_ENABLE) && !(now & APIC_BASE_ENABLE)) {
         uint8_t id = a->id;              /* global disable: reset, ID kept */
         lapic_reset(a);

@@ -246,6 +246,51 @@ static void lowest_priority(struct tcase *t)
     machine_free(m);
 }
 
+/* SDM "TSC-Deadline Mode" / "APIC Timer": switching between one-shot and
+ * periodic keeps the initial count and the running count; an expired
+ * one-shot stays at 0. */
+static void timer_mode_switch(struct tcase *t)
+{
+    struct machine *m = smp2();
+    struct lapic *a = m->cpu[0]->lapic;
+    lapic_write(a, LAPIC_TIMER_DCR, 0xb);
+    lapic_write(a, LAPIC_LVT_TIMER, 0x10040);        /* one-shot, masked */
+    uint64_t t0 = clock_now(m);
+    lapic_write(a, LAPIC_TIMER_ICR, 1000);
+    clock_skip_to(m, t0 + 300);
+    lapic_write(a, LAPIC_LVT_TIMER, 0x10040 | (1u << 17));   /* to periodic */
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_ICR), 1000);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_CCR), 700);
+    clock_skip_to(m, t0 + 1200);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_CCR), 800);      /* reloaded, counting */
+    lapic_write(a, LAPIC_LVT_TIMER, 0x10040);                /* back to one-shot */
+    clock_skip_to(m, t0 + 2100);
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_CCR), 0);        /* expired */
+    lapic_write(a, LAPIC_LVT_TIMER, 0x10040 | (1u << 17));
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_CCR), 0);        /* stays stopped */
+    lapic_write(a, LAPIC_LVT_TIMER, 0x10040 | (2u << 17));   /* TSC deadline: disarms */
+    EXPECT_EQ(t, lapic_read(a, LAPIC_TIMER_ICR), 0);
+    machine_free(m);
+}
+
+/* SDM "x2APIC State Transitions": the x2APIC ID is the initial one even
+ * if software changed the xAPIC ID, and stays so back in xAPIC mode. */
+static void x2apic_id_is_initial(struct tcase *t)
+{
+    struct machine *m = smp2();
+    struct cpu *c = m->cpu[1];
+    lapic_write(c->lapic, LAPIC_ID, 5u << 24);
+    EXPECT_EQ(t, lapic_read(c->lapic, LAPIC_ID), 5u << 24);
+    EXPECT(t, msr_write(c, 0x1b, LAPIC_BASE | (1u << 11) | (1u << 10)));
+    uint64_t v = 0;
+    EXPECT(t, msr_read(c, 0x802, &v));
+    EXPECT_EQ(t, v, 1);
+    EXPECT(t, msr_write(c, 0x1b, LAPIC_BASE));
+    EXPECT(t, msr_write(c, 0x1b, LAPIC_BASE | (1u << 11)));
+    EXPECT_EQ(t, lapic_read(c->lapic, LAPIC_ID), 1u << 24);
+    machine_free(m);
+}
+
 /* INIT with "all including self": the others at once, the sender at its
  * next instruction boundary (then waiting for a start-up IPI). */
 static void init_self(struct tcase *t)
@@ -333,7 +378,8 @@ int main(void)
 {
     static const struct test tests[] = {
         TEST(boot_state), TEST(priority_and_eoi), TEST(timer), TEST(pic_through_lint0),
-        TEST(ipis), TEST(mmio_per_cpu_and_relocation), TEST(lowest_priority), TEST(errors), TEST(init_self),
+        TEST(ipis), TEST(mmio_per_cpu_and_relocation), TEST(lowest_priority), TEST(errors), TEST(init_self), TEST(timer_mode_switch),
+        TEST(x2apic_id_is_initial),
         TEST(x2apic_and_deadline),
     };
     return RUN_TESTS(tests);
