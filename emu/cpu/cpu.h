@@ -90,6 +90,7 @@ enum cpu_stop {
     STOP_MACHINE,     /* the machine asked to stop (exit port, shutdown) */
     STOP_TRIPLE,      /* triple fault */
     STOP_EXCEPTION,   /* test mode: an exception was raised */
+    STOP_YIELD,       /* PAUSE while another CPU can run (run.c) */
 };
 
 struct cpu {
@@ -141,8 +142,9 @@ struct cpu {
             bool nmi_pending;
             bool intr_line;       /* an external interrupt is requested */
             bool init_pending;    /* an INIT this CPU sent itself (lapic.c) */
-                };
-        uint32_t events;
+            bool yield;           /* PAUSE gave the rest of the turn away */
+        };
+        uint64_t events;
     };
     bool nmi_blocked;
     int (*intr_ack)(void *ctx);   /* returns the vector */
@@ -174,6 +176,8 @@ struct cpu {
     uint64_t icount;          /* virtual ns this CPU has run: one per retired
                                * instruction, more for the slow ones
                                * (cpu_spend) */
+    uint64_t idle_ns;         /* virtual ns it spent halted, waiting for a
+                               * start-up IPI or yielding: cpu_time() */
     uint32_t debug;           /* -d flags: DBG_* */
     bool warned_task_switch;  /* "task switch not implemented" was said */
 
@@ -205,6 +209,9 @@ void cpu_reset(struct cpu *c);   /* the SDM's power-up state (real mode) */
 #define COST_RDTSC 25u
 #define COST_MSR  100u
 static inline void cpu_spend(struct cpu *c, uint64_t ns) { c->icount += ns - 1; }
+/* The CPU's own clock in ns (emu/machine/run.c keeps the CPUs' clocks
+ * within one turn of each other; the TSC reads it). */
+static inline uint64_t cpu_time(const struct cpu *c) { return c->icount + c->idle_ns; }
 
 /* Run until icount reaches `until`, or a stop condition. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t until);

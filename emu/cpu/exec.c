@@ -183,6 +183,10 @@ enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
                 c->stop_request = false;
                 return STOP_MACHINE;
             }
+            if (c->yield) {
+                c->yield = false;
+                return STOP_YIELD;
+            }
             /* An INIT the CPU sent itself takes effect between
              * instructions: reset, then wait for a start-up IPI. */
             if (c->init_pending) {

@@ -16,6 +16,18 @@ void op_hlt(struct cpu *c, const struct insn *i)
     c->halted = true;
 }
 
+/* PAUSE, the spin-wait hint (SDM Vol. 2B "PAUSE"): architecturally a NOP.
+ * While this CPU runs its turn nothing else changes memory, so a spin loop
+ * waiting for another CPU would spin to the end of the turn; when another
+ * CPU can run, the turn ends here instead and the CPU's clock moves to the
+ * turn's end as if it had spun (emu/machine/run.c). */
+void op_pause(struct cpu *c, const struct insn *i)
+{
+    rip_advance(c, i);
+    if (c->m->ncpu > 1 && machine_others_can_run(c->m, c))
+        c->yield = true;
+}
+
 /* Bytes that decode to nothing vtx implements: #UD, and with -d unimp a
  * line naming the bytes and RIP. */
 void op_ud(struct cpu *c, const struct insn *i)

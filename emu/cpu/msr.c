@@ -18,14 +18,14 @@ static bool canonical_store(uint64_t *dst, uint64_t v)
     return true;
 }
 
-static bool rd_tsc(struct cpu *c, uint64_t *v) { *v = cpu_tsc(c); return true; }
+static bool rd_tsc(struct cpu *c, uint64_t *v) { *v = cpu_read_tsc(c); return true; }
 /* SDM Vol. 3B "Time-Stamp Counter" (IA32_TSC_ADJUST): a write to the TSC
  * adds the same delta to IA32_TSC_ADJUST; a write to IA32_TSC_ADJUST adds
  * its change to the TSC. */
 static bool wr_tsc(struct cpu *c, uint64_t v)
 {
     c->tsc_adjust += v - cpu_tsc(c);
-    c->tsc_offset = v - c->icount;
+    c->tsc_offset = v - cpu_time(c);
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "sysreg.h"
 #include "dev/lapic.h"
+#include "machine/clock.h"
 #include "x86/paging.h"
 
 /* CR4 bits this CPU supports (CPUID agrees: see cpuid.c). */
@@ -248,7 +249,12 @@ void op_stac(struct cpu *c, const struct insn *i)
 
 uint64_t cpu_tsc(const struct cpu *c)
 {
-    return c->icount + c->tsc_offset;
+    return cpu_time(c) + c->tsc_offset;
+}
+
+uint64_t cpu_read_tsc(struct cpu *c)
+{
+    return clock_read(c) + c->tsc_offset;
 }
 
 /* RDTSC: #GP(0) if CR4.TSD and CPL > 0 — SDM "RDTSC". */
@@ -256,7 +262,7 @@ void op_rdtsc(struct cpu *c, const struct insn *i)
 {
     if ((c->cr4 & CR4_TSD) && c->cpl != 0)
         cpu_gp(c, 0);
-    uint64_t t = cpu_tsc(c);
+    uint64_t t = cpu_read_tsc(c);
     reg_set(c, R_AX, 4, t);
     reg_set(c, R_DX, 4, t >> 32);
     cpu_spend(c, COST_RDTSC);
@@ -267,7 +273,7 @@ void op_rdtscp(struct cpu *c, const struct insn *i)
 {
     if ((c->cr4 & CR4_TSD) && c->cpl != 0)
         cpu_gp(c, 0);
-    uint64_t t = cpu_tsc(c);
+    uint64_t t = cpu_read_tsc(c);
     reg_set(c, R_AX, 4, t);
     reg_set(c, R_DX, 4, t >> 32);
     reg_set(c, R_CX, 4, c->tsc_aux);

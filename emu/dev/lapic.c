@@ -342,6 +342,10 @@ void lapic_init_self(struct lapic *a)
 
 static void deliver(struct lapic *t, const struct apic_msg *msg)
 {
+    /* A halted CPU waited until the message came: its clock moves to the
+     * sender's time (clock.h). */
+    if (t->cpu->halted)
+        clock_catch_up(t->cpu, clock_now(t->m));
     switch (msg->dm) {
     case DM_FIXED:
     case DM_LOWEST:

@@ -6,7 +6,7 @@
 
 uint64_t clock_now(const struct machine *m)
 {
-    return (m->ncpu ? m->cpu[0]->icount : 0) + m->clock.offset_ns;
+    return m->running ? cpu_time(m->running) : m->clock.now;
 }
 
 bool clock_register(struct machine *m, struct clock_event *e, void (*fn)(void *ctx, uint64_t when), void *ctx)
@@ -55,14 +55,26 @@ void clock_run_due(struct machine *m)
     }
 }
 
+uint64_t clock_read(struct cpu *c)
+{
+    uint64_t *latest = &c->m->clock.latest_read;
+    if (cpu_time(c) < *latest)
+        c->icount += *latest - cpu_time(c);
+    *latest = cpu_time(c);
+    return *latest;
+}
+
+void clock_catch_up(struct cpu *c, uint64_t t)
+{
+    if (cpu_time(c) < t)
+        c->idle_ns += t - cpu_time(c);
+}
+
 void clock_skip_to(struct machine *m, uint64_t t)
 {
-    uint64_t now = clock_now(m);
-    if (t > now) {
-        uint64_t d = t - now;
-        m->clock.offset_ns += d;
-        for (int i = 0; i < m->ncpu; i++)
-            m->cpu[i]->tsc_offset += d;
-    }
+    if (t > m->clock.now)
+        m->clock.now = t;
+    for (int i = 0; i < m->ncpu; i++)
+        clock_catch_up(m->cpu[i], m->clock.now);
     clock_run_due(m);
 }

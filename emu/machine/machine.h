@@ -87,9 +87,9 @@ struct machine {
 
     struct cpu *cpu[MACHINE_MAX_CPUS];
     int ncpu;
-    /* The CPU running now (set by the run loop before each cpu_run): the
-     * local APIC page routes MMIO to this CPU's APIC (dev/lapic.c). */
-    int cur_cpu;
+    /* The CPU whose turn it is (run.c), NULL between turns: the clock
+     * reads its time (clock.c). */
+    struct cpu *running;
 
     /* Decoded-code invalidation: one generation per 4-KiB RAM page, and a
      * bit per page saying decoded code exists for it (emu/cpu/codecache.c).
@@ -189,6 +189,9 @@ bool phys_copy_out(struct machine *m, uint64_t pa, void *dst, uint64_t len);
 
 /* Run every CPU until the machine stops; returns the process exit status. */
 int machine_run(struct machine *m);
+/* Some CPU other than self is neither halted nor waiting for a start-up
+ * IPI with nothing to wake it (PAUSE asks: emu/cpu/misc.c). */
+bool machine_others_can_run(const struct machine *m, const struct cpu *self);
 void machine_request_exit(struct machine *m, enum machine_exit kind, int value);
 /* A device asked for a reset: vtx does not reboot; the machine ends with
  * status 0 and "vtx: the guest reset the machine" on stderr (exit.c). */

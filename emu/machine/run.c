@@ -1,8 +1,7 @@
-/* The run loop: each CPU in turn runs a quantum of instructions until the
- * machine stops. Time is the instruction count (clock.h), so a run is
- * deterministic: a quantum ends at the next timer event, due events fire
- * between quanta, and when every CPU waits halted for an interrupt the
- * clock jumps to the next event. */
+/* The run loop: the CPUs take turns until the machine stops. Time is
+ * virtual (clock.h), so a run is deterministic: a turn ends at the next
+ * timer event, due events fire between turns, and when every CPU waits
+ * halted for an interrupt the clock jumps to the next event. */
 #include "machine.h"
 
 #include <inttypes.h>
@@ -12,10 +11,14 @@
 #include "dev/lapic.h"
 #include "dev/pic8259.h"
 
-/* The CPUs take turns in a fixed order, CPU 0 first, each running up to
- * RUN_QUANTUM instructions (CPU 0 only up to the next timer event), so
- * the interleaving of SMP guests is deterministic too. */
-#define RUN_QUANTUM 65536u
+/* A turn: each CPU that can run, in a fixed order (CPU 0 first), runs until
+ * its clock reaches the turn's end, RUN_TURN ns after the last one (sooner
+ * if a timer event is due), or until it halts or yields (PAUSE). With one
+ * CPU the turn only bounds how late an event armed during it can fire; with
+ * several it is also how long a CPU spinning without PAUSE on a location
+ * another CPU writes may spin before that CPU runs, so it is shorter. */
+#define RUN_TURN_UP  65536u
+#define RUN_TURN_SMP 4096u
 
 /* Something can still wake a halted CPU: an NMI, or an external interrupt
  * with RFLAGS.IF set (SDM Vol. 2A "HLT"). */
@@ -62,18 +65,27 @@ static void stop_halted(struct machine *m)
     machine_request_exit(m, MEXIT_HALTED, 0);
 }
 
-/* One quantum of one CPU, and what its stop means for the machine. CPU 0's
- * quantum ends at the next timer event. */
-static void run_cpu(struct machine *m, struct cpu *c)
+bool machine_others_can_run(const struct machine *m, const struct cpu *self)
 {
-    uint64_t until = c->icount + RUN_QUANTUM;
-    if (c->index == 0) {
-        uint64_t next = clock_next(m), now = clock_now(m);
-        if (next != CLOCK_NEVER && next - now < RUN_QUANTUM)
-            until = c->icount + (next > now ? next - now : 1);
+    for (int i = 0; i < m->ncpu; i++)
+        if (m->cpu[i] != self && !cpu_idle(m->cpu[i]))
+            return true;
+    return false;
+}
+
+/* One CPU's part of the turn that ends at `end`, and what its stop means
+ * for the machine. A CPU that halts or yields waits out the rest of the
+ * turn: its clock moves to the end. */
+static void run_cpu(struct machine *m, struct cpu *c, uint64_t end)
+{
+    if (cpu_idle(c) || cpu_time(c) >= end) {
+        clock_catch_up(c, end);
+        return;
     }
-    m->cur_cpu = c->index;
-    switch (cpu_run(c, until)) {
+    m->running = c;
+    enum cpu_stop stop = cpu_run(c, c->icount + (end - cpu_time(c)));
+    m->running = NULL;
+    switch (stop) {
     case STOP_TRIPLE:
         /* The CPU has printed which faults led to it. */
         machine_request_exit(m, MEXIT_TRIPLE, 0);
@@ -84,8 +96,11 @@ static void run_cpu(struct machine *m, struct cpu *c)
                 c->index, c->stopped_vector);
         m->stop = true;
         break;
-    case STOP_BUDGET:
     case STOP_HLT:
+    case STOP_YIELD:
+        clock_catch_up(c, end);
+        break;
+    case STOP_BUDGET:
     case STOP_MACHINE:
         break;
     }
@@ -97,28 +112,17 @@ int machine_run(struct machine *m)
         return EXIT_STATUS_HOSTERR;
     for (int i = 0; i < m->ncpu; i++)
         m->cpu[i]->debug = m->debug;
+    uint64_t turn = m->ncpu > 1 ? RUN_TURN_SMP : RUN_TURN_UP;
     while (!m->stop) {
-        /* Machine time is CPU 0's instruction count: while CPU 0 waits
-         * halted and other CPUs run, time moves by the most instructions
-         * one of them ran in the round (at most to the next event). */
-        bool bsp_idle = cpu_idle(m->cpu[0]);
-        uint64_t ran = 0;
-        for (int i = 0; i < m->ncpu && !m->stop; i++) {
-            struct cpu *c = m->cpu[i];
-            if (!cpu_idle(c)) {
-                uint64_t before = c->icount;
-                run_cpu(m, c);
-                if (i > 0 && c->icount - before > ran)
-                    ran = c->icount - before;
-            }
-            if (i == 0)
-                clock_run_due(m);
-        }
-        if (bsp_idle && ran && !m->stop) {
-            uint64_t now = clock_now(m), next = clock_next(m);
-            clock_skip_to(m, next - now < ran ? next : now + ran);
-        }
-        if (m->stop || !all_idle(m))
+        uint64_t now = m->clock.now, next = clock_next(m);
+        uint64_t end = next > now && next - now < turn ? next : now + turn;
+        for (int i = 0; i < m->ncpu && !m->stop; i++)
+            run_cpu(m, m->cpu[i], end);
+        if (m->stop)
+            break;
+        m->clock.now = end;
+        clock_run_due(m);
+        if (!all_idle(m))
             continue;
         if (timer_may_wake(m))
             clock_skip_to(m, clock_next(m));

@@ -3,8 +3,12 @@
  * CS = 0x800, IP = 0. Each AP takes a ticket (lock xadd on smp_started),
  * enters 32-bit protected mode, records its APIC ID (xAPIC ID register) in
  * smp_ids[ticket] and smp_id_mask, passes a message (smp_msg[ticket], then
- * smp_flag[ticket]: plain stores, which x86-TSO keeps in order), adds 1 to
- * smp_counter smp_iters times with LOCK INC, counts smp_done and halts. */
+ * smp_flag[ticket]: plain stores, which x86-TSO keeps in order), records
+ * its first TSC read (smp_tsc[ticket]), adds 1 to smp_counter smp_iters
+ * times with LOCK INC, runs the TSC warp check (smp_warp_rounds rounds of:
+ * take smp_lock spinning with PAUSE, read the TSC, count a warp if it is
+ * below smp_last_tsc, store it there, release), counts smp_done and
+ * halts. */
 #define TRAMP_BASE 0x8000
 #define ABS(x) ((x) - smp_tramp + TRAMP_BASE)
 #define REL(x) ((x) - smp_tramp)
@@ -12,6 +16,7 @@
     .section .rodata
     .globl smp_tramp, smp_tramp_end, smp_started, smp_done, smp_counter
     .globl smp_id_mask, smp_ids, smp_msg, smp_flag, smp_iters
+    .globl smp_tsc, smp_warp_rounds, smp_lock, smp_last_tsc, smp_warps
     .code16
 smp_tramp:
     cli
@@ -31,6 +36,9 @@ smp_pm32:
     mov %ax, %es
     mov %ax, %ss
     and $15, %ebx
+    rdtsc
+    mov %eax, ABS(smp_tsc)(,%ebx,8)
+    mov %edx, ABS(smp_tsc)+4(,%ebx,8)
     mov 0xfee00020, %edx
     shr $24, %edx
     lock bts %edx, ABS(smp_id_mask)
@@ -42,6 +50,25 @@ smp_pm32:
 1:  lock incl ABS(smp_counter)
     dec %ecx
     jnz 1b
+    mov ABS(smp_warp_rounds), %ecx
+3:  mov $1, %eax
+    xchg %eax, ABS(smp_lock)
+    test %eax, %eax
+    jz 4f
+    pause
+    jmp 3b
+4:  rdtsc
+    cmp ABS(smp_last_tsc)+4, %edx
+    ja 5f
+    jb 6f
+    cmp ABS(smp_last_tsc), %eax
+    jae 5f
+6:  incl ABS(smp_warps)
+5:  mov %eax, ABS(smp_last_tsc)
+    mov %edx, ABS(smp_last_tsc)+4
+    movl $0, ABS(smp_lock)
+    dec %ecx
+    jnz 3b
     lock incl ABS(smp_done)
 2:  cli
     hlt
@@ -63,4 +90,10 @@ smp_iters:   .long 0
 smp_ids:     .fill 16, 4, 0xffffffff
 smp_msg:     .fill 16, 4, 0
 smp_flag:    .fill 16, 4, 0
+smp_warp_rounds: .long 0
+smp_lock:    .long 0
+smp_warps:   .long 0
+    .balign 8
+smp_last_tsc: .quad 0
+smp_tsc:     .fill 16, 8, 0
 smp_tramp_end:

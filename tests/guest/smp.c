@@ -5,20 +5,48 @@
  * AP started at once by a broadcast INIT-SIPI-SIPI (SDM Vol. 3A "MP
  * Initialization Example"; the AP code is smp.S). Checked: every AP runs,
  * once, with its own APIC ID; stores reach the BSP in program order
- * (x86-TSO message passing); LOCK INC from all CPUs at once loses nothing. */
+ * (x86-TSO message passing); LOCK INC from all CPUs at once loses nothing;
+ * the CPUs' TSCs are synchronized: an AP's first TSC read lies between the
+ * BSP's reads before the start-up IPI and after the AP is done, and the
+ * check Linux runs at boot (check_tsc_warp: CPUs take turns under a
+ * spinlock reading the TSC) never sees it go backwards. */
 #include "firmware.h"
 #include "kern.h"
 #include "multiboot.h"
 
 #define TRAMP_BASE 0x8000u
 #define ITERS 20000u
+#define WARP_ROUNDS 3000u
 
 extern char smp_tramp[], smp_tramp_end[], smp_started[], smp_done[], smp_counter[];
 extern char smp_id_mask[], smp_ids[], smp_msg[], smp_flag[], smp_iters[];
+extern char smp_tsc[], smp_warp_rounds[], smp_lock[], smp_last_tsc[], smp_warps[];
 #define TV(sym) (*(volatile uint32_t *)(uintptr_t)(TRAMP_BASE + (uint32_t)(sym - smp_tramp)))
+#define TQ(sym, i) (((volatile uint64_t *)(uintptr_t)(TRAMP_BASE + (uint32_t)(sym - smp_tramp)))[i])
 #define TA(sym, i) (((volatile uint32_t *)(uintptr_t)(TRAMP_BASE + (uint32_t)(sym - smp_tramp)))[i])
 
 static void apic_wr(uint32_t off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(0xfee00000u + off) = v; }
+
+/* The BSP's part of the TSC warp check (the APs' is in smp.S). */
+static void tsc_warp_rounds(uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t one = 1;
+        for (;;) {
+            asm volatile("xchg %0, %1" : "+r"(one), "+m"(TV(smp_lock)) : : "memory");
+            if (!one)
+                break;
+            one = 1;
+            asm volatile("pause");
+        }
+        uint64_t t = rdtsc();
+        if (t < TQ(smp_last_tsc, 0))
+            TV(smp_warps)++;
+        TQ(smp_last_tsc, 0) = t;
+        asm volatile("" : : : "memory");
+        TV(smp_lock) = 0;
+    }
+}
 
 static int cmdline_cpus(void)
 {
@@ -114,15 +142,19 @@ int kmain(struct multiboot_info *mb)
 
     memcpy((void *)(uintptr_t)TRAMP_BASE, smp_tramp, (size_t)(smp_tramp_end - smp_tramp));
     TV(smp_iters) = ITERS;
+    TV(smp_warp_rounds) = WARP_ROUNDS;
     apic_wr(0x300, 0xc4500);                      /* INIT, all excluding self */
     pit_spin(11932);                              /* 10 ms */
+    uint64_t tsc_before = rdtsc();
     apic_wr(0x300, 0xc4600 | (TRAMP_BASE >> 12)); /* SIPI */
     pit_spin(239);                                /* 200 us */
     apic_wr(0x300, 0xc4600 | (TRAMP_BASE >> 12));
     for (uint32_t i = 0; i < ITERS; i++)
         asm volatile("lock incl %0" : "+m"(TV(smp_counter)));
+    tsc_warp_rounds(WARP_ROUNDS);
     for (int i = 0; i < 1000 && TV(smp_done) < (uint32_t)(want - 1); i++)
         pit_spin(1193);
+    uint64_t tsc_after = rdtsc();
     uint32_t started = TV(smp_started), done = TV(smp_done);
     reportf(started == (uint32_t)(want - 1) && done == started, "every-ap-started-once",
             "%u started, %u done, want %d", started, done, want - 1);
@@ -135,6 +167,15 @@ int kmain(struct multiboot_info *mb)
     for (uint32_t i = 0; i < started && i < 16; i++)
         msgs &= TA(smp_flag, i) == 1 && TA(smp_msg, i) == TA(smp_ids, i) + 0x100;
     report("stores-seen-in-order", msgs);
+    int inside = 0;
+    for (uint32_t i = 0; i < started && i < 16; i++)
+        inside += TQ(smp_tsc, i) > tsc_before && TQ(smp_tsc, i) < tsc_after;
+    reportf(inside == (int)started && started, "ap-first-tsc-after-sipi",
+            "%d of %u APs read a TSC between the BSP's %llu and %llu (first AP: %llu)", inside,
+            started, (unsigned long long)tsc_before, (unsigned long long)tsc_after,
+            (unsigned long long)TQ(smp_tsc, 0));
+    reportf(TV(smp_warps) == 0, "tsc-never-warps-across-cpus", "%u warps in %u reads", TV(smp_warps),
+            WARP_ROUNDS * (started + 1));
     uint32_t total = ITERS * (started + 1);
     reportf(TV(smp_counter) == total, "lock-inc-from-every-cpu", "%u, want %u", TV(smp_counter), total);
     return report_summary();

@@ -343,7 +343,6 @@ static void x2apic_and_deadline(struct tcase *t)
     EXPECT(t, !msr_read(c, 0x80b, &v));              /* EOI is write-only */
     EXPECT(t, !msr_read(c, 0x80e, &v));              /* no DFR */
     EXPECT(t, !msr_write(c, 0x80b, 1));              /* EOI takes 0 */
-    m->cur_cpu = 1;
     EXPECT_EQ(t, phys_read(m, LAPIC_BASE + LAPIC_ID, 4), 0xffffffffu);
     EXPECT(t, msr_write(c, 0x83f, 0x42));            /* SELF IPI */
     EXPECT(t, irr(b, 0x42));
