@@ -90,16 +90,9 @@ void cpu_reset(struct cpu *c)
     cpu_update_mode(c);
 }
 
-/* Supervisor write entries made with CR0.WP clear may allow writes to
- * read-only pages, so they carry key 3, apart from those made with WP set:
- * toggling WP flushes nothing, as the SDM requires no flush ("Operations
- * that Invalidate TLBs and Paging-Structure Caches"), and read and fetch
- * entries, which WP does not affect, stay valid. */
 void tlb_set_tagbits(struct cpu *c)
 {
-    uint64_t gen = (uint64_t)c->tlb_gen << TLB_GEN_SHIFT;
-    c->tlb_tagbits[TLB_READ] = c->tlb_tagbits[TLB_EXEC] = c->tlb_key | gen;
-    c->tlb_tagbits[TLB_WRITE] = (c->tlb_key == 0 && !(c->cr0 & CR0_WP) ? 3 : c->tlb_key) | gen;
+    c->tlb_tagbits = c->tlb_key | (uint64_t)c->tlb_gen << TLB_GEN_SHIFT;
 }
 
 /* Alignment checking applies at CPL 3 with CR0.AM and RFLAGS.AC — SDM
@@ -115,7 +108,6 @@ static void update_tlb_key(struct cpu *c)
 
 void cpu_update_mode(struct cpu *c)
 {
-    c->chain_epoch++;      /* CS, CPL or mode may have changed */
     const struct seg *cs = &c->seg[S_CS];
     if (!(c->cr0 & CR0_PE)) {
         c->mode = MODE_REAL;
@@ -140,6 +132,17 @@ void cpu_update_mode(struct cpu *c)
         c->stack_size = 0;
     else
         c->stack_size = (c->seg[S_SS].ar & AR_DB) ? 1 : 0;
+    /* Block links map a RIP to a decoded block through the CS base and
+     * limit, the CPL's right to fetch and the decode size: when one of
+     * these changed they may be stale. (A MOV to CR0 or CR4 that changes
+     * none of them, as a CR0.TS or WP toggle, keeps them.) */
+    uint32_t shape = (uint32_t)c->mode | (uint32_t)c->cpl << 4 | (uint32_t)c->code_size << 8;
+    if (shape != c->link_shape || cs->base != c->link_cs_base || cs->limit != c->link_cs_limit) {
+        c->chain_epoch++;
+        c->link_shape = shape;
+        c->link_cs_base = cs->base;
+        c->link_cs_limit = cs->limit;
+    }
 }
 
 uint64_t cpu_get_rflags(struct cpu *c)

@@ -114,9 +114,7 @@ struct cpu {
     uint8_t tlb_key;          /* 0 supervisor, 1 user, 2 user with alignment
                                * checking (data accesses never hit) */
     uint32_t tlb_gen;         /* bumped by a flush: older entries stop matching */
-    uint64_t tlb_tagbits[TLB_KINDS]; /* tlb_key | tlb_gen << TLB_GEN_SHIFT;
-                               * supervisor write entries made with CR0.WP
-                               * clear have key 3 (tlb_set_tagbits) */
+    uint64_t tlb_tagbits;     /* tlb_key | tlb_gen << TLB_GEN_SHIFT */
 
     /* MSRs modelled. */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux, pat;
@@ -186,6 +184,8 @@ struct cpu {
     struct codecache *ccache; /* decoded-block cache (codecache.h) */
     struct block *last_block; /* the block just run, for block linking */
     uint64_t chain_epoch;     /* bumped when block links may be stale */
+    uint64_t link_cs_base;    /* what the links were made under (cpu_update_mode) */
+    uint32_t link_cs_limit, link_shape;
 
     struct machine *m;
     int index;                /* CPU number */
@@ -243,7 +243,7 @@ static inline void cpu_leave_block(struct cpu *c)
 
 /* TLB and decoded-code maintenance. */
 void tlb_flush_all(struct cpu *c);
-/* Recompute tlb_tagbits from tlb_key, tlb_gen and CR0.WP (cpu.c). */
+/* Recompute tlb_tagbits from tlb_key and tlb_gen (cpu.c). */
 void tlb_set_tagbits(struct cpu *c);
 void tlb_flush_page(struct cpu *c, uint64_t lin);
 

@@ -42,10 +42,10 @@ static inline int is_canonical(uint64_t a)
     return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
-/* The TLB tag of a linear address for the current privilege and kind. */
-static inline uint64_t tlb_tag(const struct cpu *c, int kind, uint64_t lin)
+/* The TLB tag of a linear address for the current privilege. */
+static inline uint64_t tlb_tag(const struct cpu *c, uint64_t lin)
 {
-    return (lin & ~0xfffull) | c->tlb_tagbits[kind];
+    return (lin & ~0xfffull) | c->tlb_tagbits;
 }
 
 /* Host pointer for [lin, lin+sz) if the TLB maps it for this kind, else NULL. */
@@ -54,7 +54,7 @@ static inline uint8_t *tlb_ptr(struct cpu *c, int kind, uint64_t lin, int sz)
     if ((lin & 0xfff) + (uint64_t)sz > 0x1000)
         return NULL;
     const struct tlb_entry *e = &c->tlb[kind][(lin >> 12) & (TLB_SIZE - 1)];
-    if (e->tag != tlb_tag(c, kind, lin))
+    if (e->tag != tlb_tag(c, lin))
         return NULL;
     return (uint8_t *)(uintptr_t)(lin + e->addend);
 }

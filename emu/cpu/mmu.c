@@ -194,10 +194,16 @@ static void tlb_fill(struct cpu *c, uint64_t lin, unsigned acc, const struct wal
         return;     /* alignment checking: data accesses take the slow path */
     if (kind == TLB_WRITE && codecache_page_has_code(c, page))
         return;
+    /* Write entries are only made for pages writable whatever CR0.WP says,
+     * so toggling WP flushes nothing, as the SDM requires none ("Operations
+     * that Invalidate TLBs and Paging-Structure Caches"): a supervisor
+     * write that WP clear lets through to a read-only page is not cached. */
+    if (kind == TLB_WRITE && paging && !w->write)
+        return;
     if (w->large)
         c->tlb_has_large = true;
     struct tlb_entry *e = &c->tlb[kind][(lin >> 12) & (TLB_SIZE - 1)];
-    e->tag = tlb_tag(c, kind, lin);
+    e->tag = tlb_tag(c, lin);
     e->addend = (uintptr_t)host - (uintptr_t)(lin & ~0xfffull);
 }
 
