@@ -65,6 +65,9 @@ void cpu_reset(struct cpu *c)
     memset(c->dr, 0, sizeof c->dr);
     c->dr[6] = 0xffff0ff0ull;
     c->dr[7] = 0x400;
+    c->bp_exec = c->bp_read = c->bp_write = c->bp_io = 0;
+    c->db_hits = 0;
+    c->db_trap = false;
     c->pat = 0x0007040600070406ull;
     c->apic_base = 0xfee00000ull | (1u << 11) | (c->index == 0 ? (1u << 8) : 0);
     c->apic_page = ~0ull;              /* the local APIC claims it (lapic.c) */

@@ -104,6 +104,9 @@ struct cpu {
     struct dtr gdtr, idtr;
     uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;
     uint64_t dr[8];
+    /* Breakpoints armed in DR7, a bit per DRn (debugreg.c), and those the
+     * current instruction hit. */
+    uint8_t bp_exec, bp_read, bp_write, bp_io, db_hits;
     uint64_t pdpte[4];        /* PAE PDPTE registers */
 
     /* Cached mode facts, refreshed by cpu_update_mode(). */
@@ -141,6 +144,7 @@ struct cpu {
             bool intr_line;       /* an external interrupt is requested */
             bool init_pending;    /* an INIT this CPU sent itself (lapic.c) */
             bool yield;           /* PAUSE gave the rest of the turn away */
+            bool db_trap;         /* a data or I/O breakpoint was hit (debugreg.c) */
         };
         uint64_t events;
     };

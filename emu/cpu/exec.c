@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "codecache.h"
+#include "debugreg.h"
 #include "dev/lapic.h"
 #include "exec.h"
 #include "flags.h"
@@ -85,16 +86,6 @@ static void check_events(struct cpu *c)
     }
 }
 
-/* Single-step trap after an instruction that began with TF = 1 —
- * SDM Vol. 3A "Single-Step Exception Condition". */
-static void single_step_trap(struct cpu *c)
-{
-    c->dr[6] |= 1u << 14;   /* BS */
-    c->delivering = EXC_DB;
-    cpu_deliver_event(c, EXC_DB, EV_EXCEPTION, false, 0, c->rip);
-    c->delivering = -1;
-}
-
 /* Find the block at RIP: through the previous block's link if it has one,
  * else through the exec TLB and the block cache. NULL means "execute one
  * instruction uncached". */
@@ -153,20 +144,25 @@ static void run_block(struct cpu *c, uint64_t until)
     }
 }
 
-/* TF or RF set: one instruction at a time. RF is cleared as the
- * instruction starts (IRET may set it again) — SDM "Instruction-Breakpoint
- * Exception Condition"; TF set at the start traps after the instruction. */
+/* TF or RF set, or an instruction breakpoint armed: one instruction at a
+ * time. Instruction breakpoints are checked first, unless RF is set; RF is
+ * cleared as the instruction starts (IRET may set it again) — SDM
+ * "Instruction-Breakpoint Exception Condition"; TF set at the start traps
+ * after the instruction ("Single-Step Exception Condition"), in the same
+ * #DB as the data breakpoints it hit. */
 static void run_single_step(struct cpu *c)
 {
     c->last_block = NULL;
+    if (c->bp_exec && !(c->rflags & RFLAGS_RF))
+        dbg_check_exec(c);
     bool tf = c->rflags & RFLAGS_TF;
     struct insn in;
     decode_uncached(c, &in);
     c->rflags &= ~(uint64_t)RFLAGS_RF;
     in.fn(c, &in);
     c->icount++;
-    if (tf)
-        single_step_trap(c);
+    if (tf || c->db_trap)
+        dbg_trap(c, tf);
 }
 
 /* The run loop proper. cpu_run (fault.c) holds the setjmp that faults
@@ -187,6 +183,12 @@ enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
                 c->yield = false;
                 return STOP_YIELD;
             }
+            /* A trap on the previous instruction comes before NMI and
+             * interrupts (SDM "Priority Among Concurrent Events"). */
+            if (c->db_trap) {
+                dbg_trap(c, false);
+                continue;
+            }
             /* An INIT the CPU sent itself takes effect between
              * instructions: reset, then wait for a start-up IPI. */
             if (c->init_pending) {
@@ -203,7 +205,7 @@ enum cpu_stop cpu_run_loop(struct cpu *c, uint64_t until)
         }
         if (c->icount >= until)
             return STOP_BUDGET;
-        if (shadowed || (c->rflags & (RFLAGS_TF | RFLAGS_RF)))
+        if (shadowed || (c->rflags & (RFLAGS_TF | RFLAGS_RF)) || c->bp_exec)
             run_single_step(c);
         else
             run_block(c, until);

@@ -112,6 +112,10 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t until)
     c->last_block = NULL;
     if (setjmp(c->unwind)) {
         c->last_block = NULL;
+        /* An instruction that faults did not complete: the data
+         * breakpoints it hit are not reported. */
+        c->db_trap = false;
+        c->db_hits = 0;
         if (c->stop_on_exception && c->exc_vector >= 0) {
             c->exc_vector = -1;
             return STOP_EXCEPTION;

@@ -2,6 +2,7 @@
  * "I/O Privilege Level" and "I/O Permission Bit Map". */
 #include "segment.h"
 
+#include "debugreg.h"
 #include "mem.h"
 
 #define TSS_IOMAP_BASE 0x66u   /* SDM "32-Bit Task-State Segment (TSS)" */
@@ -19,7 +20,7 @@ static bool bitmap_needed(const struct cpu *c)
  * the processor reads two bytes of the map so that an access spanning a
  * byte boundary is covered; both must lie within the TSS limit; every
  * bit for port .. port + size - 1 must be clear. */
-void io_check(struct cpu *c, uint16_t port, int size)
+static void io_permission(struct cpu *c, uint16_t port, int size)
 {
     if (!bitmap_needed(c))
         return;
@@ -37,4 +38,12 @@ void io_check(struct cpu *c, uint16_t port, int size)
     uint32_t mask = ((1u << size) - 1) << (port & 7);
     if (bits & mask)
         cpu_gp(c, 0);
+}
+
+/* The check, then an I/O breakpoint the access hits (debugreg.c): IN,
+ * OUT, INS and OUTS call this before the access. */
+void io_check(struct cpu *c, uint16_t port, int size)
+{
+    io_permission(c, port, size);
+    dbg_note_io(c, port, size);
 }

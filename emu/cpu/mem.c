@@ -1,6 +1,7 @@
 /* Segment checks and the slow path of memory access: page-crossing, MMIO,
  * TLB misses, and self-modifying-code detection. */
 #include "mem.h"
+#include "debugreg.h"
 
 #include "codecache.h"
 #include "dev/lapic.h"
@@ -84,18 +85,27 @@ static void align_check(struct cpu *c, uint64_t lin, int sz, unsigned acc)
         cpu_fault(c, EXC_AC, 0);
 }
 
+/* An access the TLB did not serve may hit a data breakpoint. */
+static void note_breakpoints(struct cpu *c, uint64_t lin, int sz, unsigned acc, bool write)
+{
+    if ((c->bp_read | c->bp_write) && !(acc & ACC_X))
+        dbg_note_data(c, lin, sz, write);
+}
+
 uint64_t lin_read_slow(struct cpu *c, uint64_t lin, int sz, unsigned acc)
 {
     uint64_t in_page = 0x1000 - (lin & 0xfff);
     if ((uint64_t)sz <= in_page) {
         uint64_t pa = mmu_translate(c, lin, acc);
         align_check(c, lin, sz, acc);
+        note_breakpoints(c, lin, sz, acc, false);
         return phys_read_one(c, pa, sz);
     }
     /* Page-crossing: both translations succeed before anything is read. */
     uint64_t pa0 = mmu_translate(c, lin, acc);
     uint64_t pa1 = mmu_translate(c, lin + in_page, acc);
     align_check(c, lin, sz, acc);
+    note_breakpoints(c, lin, sz, acc, false);
     uint64_t v = 0;
     for (int k = 0; k < sz; k++) {
         uint64_t pa = (uint64_t)k < in_page ? pa0 + (uint64_t)k : pa1 + ((uint64_t)k - in_page);
@@ -110,12 +120,14 @@ void lin_write_slow(struct cpu *c, uint64_t lin, int sz, uint64_t v, unsigned ac
     if ((uint64_t)sz <= in_page) {
         uint64_t pa = mmu_translate(c, lin, acc);
         align_check(c, lin, sz, acc);
+        note_breakpoints(c, lin, sz, acc, true);
         phys_write_one(c, pa, sz, v);
         return;
     }
     uint64_t pa0 = mmu_translate(c, lin, acc);
     uint64_t pa1 = mmu_translate(c, lin + in_page, acc);
     align_check(c, lin, sz, acc);
+    note_breakpoints(c, lin, sz, acc, true);
     for (int k = 0; k < sz; k++) {
         uint64_t pa = (uint64_t)k < in_page ? pa0 + (uint64_t)k : pa1 + ((uint64_t)k - in_page);
         phys_write_one(c, pa, 1, v >> (8 * k));

@@ -2,6 +2,7 @@
  * access-rights checks, accessed/dirty updates and #PF error codes of
  * SDM Vol. 3A, chapter "Paging". Successful translations of RAM pages are
  * cached in the software TLB. */
+#include "debugreg.h"
 #include "mem.h"
 
 #include "codecache.h"
@@ -199,6 +200,10 @@ static void tlb_fill(struct cpu *c, uint64_t lin, unsigned acc, const struct wal
      * that Invalidate TLBs and Paging-Structure Caches"): a supervisor
      * write that WP clear lets through to a read-only page is not cached. */
     if (kind == TLB_WRITE && paging && !w->write)
+        return;
+    /* Accesses to a page with an armed data breakpoint take the slow path,
+     * which checks them (debugreg.c). */
+    if (kind != TLB_EXEC && (c->bp_read | c->bp_write) && dbg_page_watched(c, lin, kind == TLB_WRITE))
         return;
     if (w->large)
         c->tlb_has_large = true;

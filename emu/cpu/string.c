@@ -108,6 +108,16 @@ static void string_op(struct cpu *c, const struct insn *i, void (*one)(struct cp
             rip_advance(c, i);
             return;
         }
+        /* A data or I/O breakpoint: the #DB trap follows this iteration,
+         * RF = 1 in its frame unless it was the last — SDM "Debug
+         * Exception (#DB)" (repeated string instructions). */
+        if (c->db_trap) {
+            if (areg(c, i, R_CX) == 0)
+                rip_advance(c, i);
+            else
+                c->rflags |= RFLAGS_RF;
+            return;
+        }
     }
     if (areg(c, i, R_CX) == 0) {
         rip_advance(c, i);

@@ -5,6 +5,7 @@
 #include "mem.h"
 #include "ops.h"
 #include "sysreg.h"
+#include "debugreg.h"
 #include "dev/lapic.h"
 #include "machine/clock.h"
 #include "x86/paging.h"
@@ -87,7 +88,10 @@ void cr4_write(struct cpu *c, uint64_t v)
         cpu_gp(c, 0);
     if ((v ^ c->cr4) & CR4_PAGING_BITS)
         tlb_flush_all(c);
+    bool de = (v ^ c->cr4) & CR4_DE;
     c->cr4 = v;
+    if (de)
+        dbg_update(c);               /* I/O breakpoints need CR4.DE */
 }
 
 /* CR1, CR5–CR7 and CR9+ do not exist: #UD, before the CPL check — SDM
@@ -136,8 +140,7 @@ void op_mov_from_cr(struct cpu *c, const struct insn *i)
     rip_advance(c, i);
 }
 
-/* DR4/DR5 alias DR6/DR7 unless CR4.DE — SDM "Debug Registers". Hardware
- * breakpoints are held but do not fire (README "Limits"). */
+/* DR4/DR5 alias DR6/DR7 unless CR4.DE — SDM "Debug Registers". */
 static int dr_index(struct cpu *c, unsigned r)
 {
     if (r > 7)
@@ -150,10 +153,23 @@ static int dr_index(struct cpu *c, unsigned r)
     return (int)r;
 }
 
+/* General detect (DR7.GD): any MOV DR is a #DB fault with DR6.BD set, and
+ * GD is cleared for the handler — SDM "General-Detect Exception
+ * Condition". */
+static void general_detect(struct cpu *c)
+{
+    if (!(c->dr[7] & DR7_GD))
+        return;
+    c->dr[6] |= DR6_BD;
+    c->dr[7] &= ~DR7_GD;
+    cpu_fault_noerr(c, EXC_DB);
+}
+
 void op_mov_to_dr(struct cpu *c, const struct insn *i)
 {
     int r = dr_index(c, i->reg);
     need_cpl0(c);
+    general_detect(c);
     uint64_t v = reg_get(c, i->rm, c->mode == MODE_LONG ? 8 : 4);
     if ((r == 6 || r == 7) && (v >> 32))
         cpu_gp(c, 0);
@@ -162,6 +178,8 @@ void op_mov_to_dr(struct cpu *c, const struct insn *i)
     else if (r == 7)
         v = (v & 0xffff2bffull) | 0x400;
     c->dr[r] = v;
+    if (r != 6)
+        dbg_update(c);
     rip_advance(c, i);
 }
 
@@ -169,6 +187,7 @@ void op_mov_from_dr(struct cpu *c, const struct insn *i)
 {
     int r = dr_index(c, i->reg);
     need_cpl0(c);
+    general_detect(c);
     reg_set(c, i->rm, c->mode == MODE_LONG ? 8 : 4, c->dr[r]);
     rip_advance(c, i);
 }
